@@ -52,10 +52,12 @@ final class RawOrtBench {
         return rows;
     }
 
-    /** ONNX Runtime's defaults (all graph optimisations, sequential execution) but for the thread count. */
+    /** The engine's session options (all graph optimisations, sequential, one inter-op thread) but for the thread count. */
     private static OrtSession.SessionOptions sessionOptions(int intraOpThreads) throws OrtException {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+        options.setInterOpNumThreads(1);
         if (intraOpThreads > 0) {
             options.setIntraOpNumThreads(intraOpThreads);
         }
