@@ -64,7 +64,8 @@ final class ModelSignature {
 
     /** Whether every input and output has an open dim 0 along which requests can be stacked and split. */
     boolean hasBatchDimension() {
-        return inputs.values().stream().allMatch(ModelSignature::dynamicDim0)
+        return !inputs.isEmpty()
+                && inputs.values().stream().allMatch(ModelSignature::dynamicDim0)
                 && outputs.values().stream().allMatch(ModelSignature::dynamicDim0);
     }
 
@@ -102,8 +103,9 @@ final class ModelSignature {
         if (tensor.dtype() != expected.dtype() || tensor.rank() != expected.rank()) {
             return false;
         }
-        for (int axis = 0; axis < expected.rank(); axis++) {
-            if (!expected.isDynamic(axis) && tensor.dim(axis) != expected.shape()[axis]) {
+        long[] declared = expected.shape();
+        for (int axis = 0; axis < declared.length; axis++) {
+            if (declared[axis] != TensorInfo.DYNAMIC && tensor.dim(axis) != declared[axis]) {
                 return false;
             }
         }

@@ -1,5 +1,6 @@
 package dev.corral.host.engine;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -42,6 +43,6 @@ final class StatsRecorder {
         SortedMap<Integer, Long> histogram = new TreeMap<>();
         requestsPerBatch.forEach((size, count) -> histogram.put(size, count.sum()));
         return new EngineStats(requests.sum(), rejected.sum(), failed.sum(), batches.sum(), rows.sum(), queueDepth,
-                queueNanos.sum(), inferNanos.sum(), histogram);
+                queueNanos.sum(), inferNanos.sum(), Collections.unmodifiableSortedMap(histogram));
     }
 }

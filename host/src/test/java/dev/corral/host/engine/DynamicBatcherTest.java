@@ -75,7 +75,7 @@ class DynamicBatcherTest {
     void concurrentRequestsShareRunsAndEachGetsItsOwnRow() throws Exception {
         List<Tensor> images = IntStream.range(0, 16).mapToObj(i -> images(100 + i, 1, false)).toList();
         List<float[]> expected = images.stream().map(DynamicBatcherTest::reference).toList();
-        try (ModelSession model = batched("batched", 8, Duration.ofMillis(50), 64);
+        try (ModelSession model = batched("batched", 8, Duration.ofMillis(200), 64);
              ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             assertTrue(model.batchable());
             List<Future<InferenceResult>> results = startTogether(threads,
