@@ -99,7 +99,7 @@ public record Catalog(Path source, Map<String, Model> models) {
         }
         String description = c.field("description").string(false, "");
         List<JsonCursor> elements = c.field("files").elements(true);
-        if (c.field("files").present() && elements.isEmpty()) {
+        if (c.field("files").present() && c.field("files").node().isArray() && elements.isEmpty()) {
             c.field("files").problem("expected at least one file, found an empty list");
         }
         List<File> files = new ArrayList<>();

@@ -91,8 +91,9 @@ public final class ManifestParser {
         ModelTask task = c.field("task").choice(true, TASKS, null);
         String description = c.field("description").string(false, "");
         JsonCursor filesField = c.field("files");
-        Map<String, ModelFile> files = files(filesField);
-        Set<String> roles = filesField.entries(false).keySet();
+        Map<String, JsonCursor> fileEntries = filesField.entries(true);
+        Map<String, ModelFile> files = files(filesField, fileEntries);
+        Set<String> roles = fileEntries.keySet();
         InputSpec input = input(c.field("input"));
         List<PipelineStep> pipeline = pipeline(c.field("pipeline"), roles);
         Map<String, OptionSpec> options = options(c.field("options"));
@@ -110,10 +111,10 @@ public final class ManifestParser {
         return folder == null || folder.getFileName() == null ? "" : folder.getFileName().toString();
     }
 
-    private Map<String, ModelFile> files(JsonCursor c) {
+    /** The valid files; {@code entries} are all the roles, so that a broken file still counts as declared. */
+    private Map<String, ModelFile> files(JsonCursor c, Map<String, JsonCursor> entries) {
         Map<String, ModelFile> files = new LinkedHashMap<>();
-        Map<String, JsonCursor> entries = c.entries(true);
-        if (c.present() && entries.isEmpty()) {
+        if (c.present() && c.node().isObject() && entries.isEmpty()) {
             c.problem("expected at least one file, found none");
         }
         entries.forEach((role, f) -> {

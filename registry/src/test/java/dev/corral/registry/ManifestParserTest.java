@@ -310,6 +310,15 @@ class ManifestParserTest {
     }
 
     @Test
+    void eachProblemIsReportedOnce() throws Exception {
+        ObjectNode m = realManifest();
+        m.set("files", JSON.createArrayNode());
+        ManifestException e = problems(m);
+        assertEquals(1, e.problems().stream().filter(p -> p.startsWith("files: ")).count(), e.getMessage());
+        assertProblem(e, "files: expected an object, found an array");
+    }
+
+    @Test
     void brokenJsonNamesTheLine() {
         ManifestException e = assertThrows(ManifestException.class,
                 () -> ManifestParser.parse(FILE, "{\n  \"name\": \"mobilenetv2\",\n  \"version\" \"1\"\n}"));
