@@ -41,7 +41,7 @@ final class ModuleRules {
         int initial = module.memorySection().orElseThrow().getMemory(0).limits().initialPages();
         int limit = spec.limits().maxMemoryPages();
         if (initial > limit) {
-            throw refuse(spec.name(), "its memory starts at " + initial + " pages, more than its limit of "
+            throw refuse(spec.name(), "starts with " + initial + " pages of memory, more than its limit of "
                     + limit + " pages");
         }
     }
