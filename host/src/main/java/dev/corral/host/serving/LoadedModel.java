@@ -1,11 +1,15 @@
 package dev.corral.host.serving;
 
+import dev.corral.host.error.ErrorKind;
+import dev.corral.host.error.ServingException;
 import dev.corral.host.image.ImageDecoder;
 import dev.corral.host.pipeline.Pipeline;
 import dev.corral.host.pipeline.StageTimings;
 import dev.corral.host.sandbox.Parameters;
 import dev.corral.host.tensor.Tensor;
+import dev.corral.registry.InvalidOptionException;
 import dev.corral.registry.ModelManifest;
+import dev.corral.registry.RequestOptions;
 
 import java.util.Map;
 
@@ -15,13 +19,11 @@ public final class LoadedModel implements AutoCloseable {
 
     private final ModelManifest manifest;
     private final Pipeline pipeline;
-    private final RequestOptions options;
     private final ImageDecoder imageDecoder;
 
-    LoadedModel(ModelManifest manifest, Pipeline pipeline, RequestOptions options, ImageDecoder imageDecoder) {
+    LoadedModel(ModelManifest manifest, Pipeline pipeline, ImageDecoder imageDecoder) {
         this.manifest = manifest;
         this.pipeline = pipeline;
-        this.options = options;
         this.imageDecoder = imageDecoder;
     }
 
@@ -43,7 +45,11 @@ public final class LoadedModel implements AutoCloseable {
 
     /** Checks a request's raw options against the options the manifest declares (422 otherwise). */
     public Parameters parseOptions(Map<String, Object> raw) {
-        return options.parse(raw);
+        try {
+            return Parameters.of(RequestOptions.resolve(manifest.options(), raw).values());
+        } catch (InvalidOptionException e) {
+            throw new ServingException(ErrorKind.INVALID_OPTION, e.getMessage());
+        }
     }
 
     /** Decodes one encoded image and runs the pipeline on it. */

@@ -108,9 +108,9 @@ public final class ModelManager implements AutoCloseable {
     }
 
     private static LoadedModel checkKind(LoadedModel model, String inputKind) {
-        if (!model.manifest().input().kind().equals(inputKind)) {
+        if (!model.manifest().input().kind().wireName().equals(inputKind)) {
             throw new ServingException(ErrorKind.BAD_REQUEST, "model '" + model.name() + "' takes "
-                    + model.manifest().input().kind() + " input, not " + inputKind);
+                    + model.manifest().input().kind().wireName() + " input, not " + inputKind);
         }
         return model;
     }

@@ -1,0 +1,20 @@
+package dev.corral.host.engine;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Dynamic batching knobs, named as in Triton. A batch closes when it holds {@code maxBatchSize}
+ * rows or {@code maxQueueDelay} after its oldest request was submitted, whichever comes first.
+ */
+public record BatchingOptions(int maxBatchSize, Duration maxQueueDelay) {
+    public BatchingOptions {
+        if (maxBatchSize < 1) {
+            throw new IllegalArgumentException("max_batch_size must be at least 1, got " + maxBatchSize);
+        }
+        Objects.requireNonNull(maxQueueDelay, "maxQueueDelay");
+        if (maxQueueDelay.isNegative()) {
+            throw new IllegalArgumentException("max_queue_delay must not be negative, got " + maxQueueDelay);
+        }
+    }
+}

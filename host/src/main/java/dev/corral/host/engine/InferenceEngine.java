@@ -1,0 +1,163 @@
+package dev.corral.host.engine;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Loads models into ONNX Runtime sessions and owns the platform threads every native run
+ * happens on ({@code corral-infer-1…N}).
+ */
+public final class InferenceEngine implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(InferenceEngine.class.getName());
+
+    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final int poolSize;
+    private final ExecutorService pool;
+    private final Set<ModelSession> openSessions = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    /** An engine with one inference thread per available processor. */
+    public InferenceEngine() {
+        this(Runtime.getRuntime().availableProcessors());
+    }
+
+    /** @param poolSize how many native runs may happen at once, across all models */
+    public InferenceEngine(int poolSize) {
+        if (poolSize < 1) {
+            throw new IllegalArgumentException("the inference pool needs at least 1 thread, got " + poolSize);
+        }
+        this.poolSize = poolSize;
+        this.pool = Executors.newFixedThreadPool(poolSize,
+                Thread.ofPlatform().name("corral-infer-", 1).daemon(true).factory());
+    }
+
+    /** Whether this ONNX Runtime build has the CUDA execution provider (it may still fail to start). */
+    public static boolean cudaAvailable() {
+        return SessionFactory.cudaBuilt();
+    }
+
+    /**
+     * Creates the model's session on the device its options ask for and warms it up with one run
+     * on zero-filled inputs (open dimensions set to 1), so that the first request does not pay
+     * for ONNX Runtime's lazy initialisation.
+     *
+     * @throws ModelLoadException when the file is missing or is not a valid ONNX model, when an
+     *                            input or output has a type Corral does not support, when CUDA is
+     *                            asked for and cannot be used (unless {@code allowCpuFallback}),
+     *                            or when the warm-up run fails
+     * @throws IllegalStateException when the engine is closed
+     */
+    public ModelSession load(String modelName, Path onnxFile, EngineOptions options) throws ModelLoadException {
+        if (closed) {
+            throw new IllegalStateException("the inference engine is closed; cannot load model '" + modelName + "'");
+        }
+        if (!Files.isRegularFile(onnxFile)) {
+            throw new ModelLoadException("model '" + modelName + "': ONNX file " + onnxFile + " does not exist");
+        }
+        SessionFactory.OpenedSession opened = onPlatformThread("corral-load-" + modelName,
+                () -> SessionFactory.open(env, modelName, onnxFile, options));
+        OrtSession session = opened.session();
+        try {
+            ModelSignature signature = ModelSignature.of(modelName, session);
+            StatsRecorder stats = new StatsRecorder();
+            BatchRunner runner = new BatchRunner(modelName, env, session, stats);
+            warmUp(modelName, opened.device(), runner, signature);
+            boolean batchable = options.batching() != null && signature.hasBatchDimension();
+            if (options.batching() != null && !batchable) {
+                LOG.log(Level.WARNING, "model ''{0}'': batching is configured, but not every input and output"
+                        + " has an open dim 0 ({1} -> {2}); running requests one at a time",
+                        modelName, signature.inputs().values(), signature.outputs().values());
+            }
+            RequestQueue queue = new RequestQueue(options.maxQueueSize(), batchable ? options.batching() : null);
+            RequestScheduler scheduler = new RequestScheduler(modelName, queue, runner, pool, poolSize, stats);
+            ModelSession model = new ModelSession(modelName, opened.device(), session, signature, batchable,
+                    scheduler, stats, openSessions::remove);
+            openSessions.add(model);
+            LOG.log(Level.INFO, "model ''{0}'' loaded on {1}{2}: {3} -> {4}", modelName, model.device(),
+                    batchable ? ", batched" : "", signature.inputs().values(), signature.outputs().values());
+            return model;
+        } catch (OrtException e) {
+            closeQuietly(session);
+            throw new ModelLoadException("model '" + modelName + "': cannot read the inputs and outputs of "
+                    + onnxFile + ": " + e.getMessage(), e);
+        } catch (ModelLoadException | RuntimeException e) {
+            closeQuietly(session);
+            throw e;
+        }
+    }
+
+    private void warmUp(String modelName, Device device, BatchRunner runner, ModelSignature signature)
+            throws ModelLoadException {
+        try {
+            pool.submit(() -> runner.runOnce(signature.warmUpInputs())).get();
+        } catch (ExecutionException e) {
+            throw new ModelLoadException("model '" + modelName + "' failed its warm-up run on " + device.label()
+                    + " (zero-filled inputs, open dimensions set to 1): " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ModelLoadException("model '" + modelName + "': interrupted during its warm-up run", e);
+        }
+    }
+
+    /**
+     * Runs long native work (session creation) on a fresh platform thread: a JNI call would pin a
+     * virtual caller's carrier for its whole length, and the inference pool is kept for runs.
+     */
+    private static <T> T onPlatformThread(String name, Callable<T> work) throws ModelLoadException {
+        FutureTask<T> task = new FutureTask<>(work);
+        Thread.ofPlatform().name(name).daemon(true).start(task);
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ModelLoadException failure) {
+                throw failure;
+            }
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException(name + " failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ModelLoadException(name + ": interrupted while creating the session", e);
+        }
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            LOG.log(Level.WARNING, "closing an ONNX Runtime session failed: {0}", e.getMessage());
+        }
+    }
+
+    /**
+     * Closes every session still open (failing their waiting requests) and stops the pool. The
+     * ONNX Runtime environment is a process-wide singleton and stays open for other users.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        List.copyOf(openSessions).forEach(ModelSession::close);
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.log(Level.WARNING, "inference threads still busy 30 s after close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,12 @@
+/**
+ * The inference engine: one ONNX Runtime session per loaded model, fed through a bounded
+ * request queue and, for models with a dynamic batch dimension, a dynamic batcher.
+ *
+ * <p>Threads: callers (HTTP handlers on virtual threads) only validate, enqueue and wait. Every
+ * native call that can take long ({@code OrtSession.run}, session creation) happens on platform
+ * threads, because a JNI call pins a virtual thread's carrier and would starve the HTTP side.
+ * Runs go to the engine's fixed pool {@code corral-infer-N}; each model may run at most as many
+ * batches at once as the pool has threads, so that requests arriving while the pool is busy
+ * gather into fuller batches instead of queueing up as single runs.
+ */
+package dev.corral.host.engine;

@@ -1,0 +1,10 @@
+package dev.corral.host.sandbox;
+
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+import java.lang.System.Logger;
+import java.util.Set;
+
+/** What every instance of one loaded plugin shares: its module, limits, config and the runtime's watchdog. */
+record PluginDefinition(String name, PreparedModule module, Set<String> entryPoints, PluginLimits limits,
+                        MemoryLimits memoryLimits, Parameters config, Logger logger, Watchdog watchdog) {
+}

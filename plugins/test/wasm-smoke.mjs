@@ -1,0 +1,179 @@
+// Runs the committed .wasm files in a real WebAssembly engine (Node's) with a minimal `corral`
+// host, to catch what the native harness cannot: the wasm build itself (imports, exports,
+// __heap_base, memory.grow, bulk memory). Checks preprocess on a real photo against a
+// double-precision reference, postprocess's exact JSON with the real synset labels, and that
+// memory stops growing after the first call.
+//   node plugins/test/wasm-smoke.mjs [MODELS_DIR] [IMAGES_DIR]
+import { readFileSync } from 'node:fs';
+import { inflateSync } from 'node:zlib';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const models = process.argv[2] ?? join(root, '..', 'shared', 'models');
+const images = process.argv[3] ?? join(root, '..', 'shared', 'testdata', 'images');
+let passed = 0, failed = 0;
+const check = (ok, what) => { if (ok) passed++; else { failed++; console.error(`    FAIL ${what}`); } };
+
+// ---- a minimal host: inputs, config, options; records outputs and the error ----
+function host(state) {
+  let memory;
+  const bytes = (ptr, len) => new Uint8Array(memory.buffer, ptr, len);
+  const text = (ptr, len) => new TextDecoder().decode(bytes(ptr, len).slice());
+  const put = (ptr, cap, data) => { bytes(ptr, Math.min(cap, data.length)).set(data.subarray(0, cap)); return data.length; };
+  const param = (ns) => ({
+    i64: (k, n, d) => (text(k, n) in ns ? BigInt(ns[text(k, n)]) : d),
+    f64: (k, n, d) => (text(k, n) in ns ? ns[text(k, n)] : d),
+    str: (k, n, dst, cap) => (text(k, n) in ns ? put(dst, cap, new TextEncoder().encode(ns[text(k, n)])) : -1),
+    f64s: (k, n, dst, cap) => {
+      if (!(text(k, n) in ns)) return -1;
+      const v = ns[text(k, n)];
+      new Float64Array(memory.buffer, dst, Math.min(cap, v.length)).set(v.slice(0, cap));
+      return v.length;
+    },
+  });
+  const cfg = param(state.config), opt = param(state.options);
+  const input = (i) => state.inputs[i];
+  const imports = {
+    input_count: () => state.inputs.length,
+    input_find: (p, n) => state.inputs.findIndex((t) => t.name === text(p, n)),
+    input_name: (i, dst, cap) => put(dst, cap, new TextEncoder().encode(input(i).name)),
+    input_dtype: (i) => input(i).dtype,
+    input_rank: (i) => input(i).dims.length,
+    input_dim: (i, a) => BigInt(input(i).dims[a]),
+    input_byte_size: (i) => input(i).data.length,
+    input_read: (i, off, dst, len) => Math.min(len, put(dst, len, input(i).data.subarray(off))),
+    output_tensor: (np, nl, dtype, dims, rank, data, len) => {
+      const d = Array.from(new BigInt64Array(memory.buffer, dims, rank), Number);
+      state.outputs[text(np, nl)] = { dtype, dims: d, data: bytes(data, len).slice() };
+      return 0;
+    },
+    output_json: (p, n) => { state.json = text(p, n); JSON.parse(state.json); return 0; },
+    config_i64: cfg.i64, config_f64: cfg.f64, config_str: cfg.str, config_f64s: cfg.f64s,
+    option_i64: opt.i64, option_f64: opt.f64, option_str: opt.str, option_f64s: opt.f64s,
+    log: (level, p, n) => console.error(`    [plugin log ${level}] ${text(p, n)}`),
+    set_error: (code, p, n) => { state.error = { code, message: text(p, n) }; },
+  };
+  return { imports, bind: (instance) => { memory = instance.exports.memory; } };
+}
+
+async function load(name, state) {
+  const wasm = readFileSync(join(here, '..', name, `${name}.wasm`));
+  const module = await WebAssembly.compile(wasm);
+  const foreign = WebAssembly.Module.imports(module).filter((i) => i.module !== 'corral');
+  check(foreign.length === 0, `${name} imports only from corral (${JSON.stringify(foreign)})`);
+  const h = host(state);
+  const instance = await WebAssembly.instantiate(module, { corral: h.imports });
+  h.bind(instance);
+  check(instance.exports.corral_abi_version() === 1, `${name} ABI version is 1`);
+  return instance;
+}
+
+// ---- PNG (8-bit RGB, non-interlaced) to raw RGB ----
+function decodePng(file) {
+  const buf = readFileSync(file);
+  let pos = 8, width, height, idat = [];
+  while (pos < buf.length) {
+    const len = buf.readUInt32BE(pos), type = buf.toString('latin1', pos + 4, pos + 8);
+    const body = buf.subarray(pos + 8, pos + 8 + len);
+    if (type === 'IHDR') {
+      width = body.readUInt32BE(0); height = body.readUInt32BE(4);
+      if (body[8] !== 8 || body[9] !== 2 || body[12] !== 0) throw new Error(`${file}: not 8-bit RGB non-interlaced`);
+    } else if (type === 'IDAT') idat.push(body);
+    pos += 12 + len;
+  }
+  const raw = inflateSync(Buffer.concat(idat)), stride = width * 3, out = new Uint8Array(height * stride);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)], line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    for (let x = 0; x < stride; x++) {
+      const a = x >= 3 ? out[y * stride + x - 3] : 0, b = y > 0 ? out[(y - 1) * stride + x] : 0;
+      const c = x >= 3 && y > 0 ? out[(y - 1) * stride + x - 3] : 0;
+      const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+      const pred = [0, a, b, (a + b) >> 1, pa <= pb && pa <= pc ? a : pb <= pc ? b : c][filter];
+      out[y * stride + x] = (line[x] + pred) & 255;
+    }
+  }
+  return { width, height, rgb: out };
+}
+
+// ---- the double-precision reference: resize the whole image, then crop ----
+function reference({ width: w, height: h, rgb }, resize, crop, mean, std) {
+  const oh = h <= w ? resize : Math.floor(resize * h / w), ow = h <= w ? Math.floor(resize * w / h) : resize;
+  const top = Math.floor((oh - crop) / 2), left = Math.floor((ow - crop) / 2);
+  const coord = (d, n, o) => {
+    const s = Math.min(Math.max((d + 0.5) * (n / o) - 0.5, 0), n - 1), lo = Math.floor(s);
+    return [lo, Math.min(lo + 1, n - 1), s - lo];
+  };
+  const out = new Float64Array(3 * crop * crop);
+  for (let y = 0; y < crop; y++) {
+    const [y0, y1, wy] = coord(y + top, h, oh);
+    for (let x = 0; x < crop; x++) {
+      const [x0, x1, wx] = coord(x + left, w, ow);
+      for (let c = 0; c < 3; c++) {
+        const px = (yy, xx) => rgb[(yy * w + xx) * 3 + c];
+        const v = (1 - wy) * ((1 - wx) * px(y0, x0) + wx * px(y0, x1)) + wy * ((1 - wx) * px(y1, x0) + wx * px(y1, x1));
+        out[(c * crop + y) * crop + x] = (v / 255 - mean[c]) / std[c];
+      }
+    }
+  }
+  return out;
+}
+
+// ---- preprocess on a real photo ----
+{
+  const image = decodePng(join(images, 'chelsea.png'));
+  const state = {
+    inputs: [{ name: 'image', dtype: 2, dims: [image.height, image.width, 3], data: image.rgb }],
+    config: {}, options: {}, outputs: {},
+  };
+  const plugin = await load('imagenet-preprocess', state);
+  const sizes = [];
+  for (let call = 0; call < 5; call++) {
+    state.outputs = {};
+    check(plugin.exports.preprocess() === 0, `preprocess call ${call} returned 0 (${JSON.stringify(state.error)})`);
+    sizes.push(plugin.exports.memory.buffer.byteLength);
+  }
+  const out = state.outputs.input;
+  check(out && out.dtype === 1 && out.dims.join() === '1,3,224,224', `output 'input' is float32 [1,3,224,224]`);
+  const got = new Float32Array(out.data.buffer);
+  const want = reference(image, 256, 224, [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]);
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
+  check(worst < 2e-5, `chelsea.png matches the reference (largest difference ${worst})`);
+  check(sizes.every((s) => s === sizes[0]), `memory stays ${sizes[0]} bytes over 5 calls (${sizes})`);
+  // The output (602,112 bytes) + the 64 KiB stack + a few rows; not the 405,900-byte image too.
+  const bound = 602112 + 65536 + 2 * 65536;
+  check(sizes[0] <= bound, `memory (${sizes[0]} bytes) holds the output and a few rows (<= ${bound})`);
+
+  state.inputs[0].dtype = 1;
+  check(plugin.exports.preprocess() !== 0 && state.error?.code === 2, `a float image is refused with code 2`);
+}
+
+// ---- postprocess with the real synset labels ----
+{
+  const logits = new Float32Array(1000);
+  logits[285] = 6; logits[282] = 5; logits[281] = 5;
+  const state = {
+    inputs: [{ name: 'output', dtype: 1, dims: [1, 1000], data: new Uint8Array(logits.buffer) }],
+    config: { labels: readFileSync(join(models, 'mobilenetv2-12-int8', 'synset.txt'), 'utf8'), label_format: 'synset' },
+    options: { top_k: 3 }, outputs: {},
+  };
+  const plugin = await load('classify-postprocess', state);
+  const sizes = [];
+  for (let call = 0; call < 5; call++) {
+    check(plugin.exports.postprocess() === 0, `postprocess call ${call} returned 0 (${JSON.stringify(state.error)})`);
+    sizes.push(plugin.exports.memory.buffer.byteLength);
+  }
+  const doc = JSON.parse(state.json);
+  const labels = doc.predictions.map((p) => `${p.index}:${p.label}`).join(', ');
+  check(labels === '285:Egyptian cat, 281:tabby, 282:tiger cat', `top 3 with labels (${labels})`);
+  const e = [Math.exp(6), Math.exp(5)], sum = e[0] + 2 * e[1] + 997;
+  check(Math.abs(doc.predictions[0].probability - e[0] / sum) < 1e-6, `softmax probability ${doc.predictions[0].probability}`);
+  check(sizes.every((s) => s === sizes[0]), `memory stays ${sizes[0]} bytes over 5 calls (${sizes})`);
+  state.options.top_k = 0;
+  check(plugin.exports.postprocess() !== 0 && state.error?.code === 3, `top_k 0 is refused with code 3`);
+}
+
+console.log(`wasm smoke: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

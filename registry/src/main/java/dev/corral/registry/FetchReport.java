@@ -1,0 +1,37 @@
+package dev.corral.registry;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What {@link ModelFetcher#fetch} did for each file of a model, for the CLI to print.
+ *
+ * @param model     the catalog's model name
+ * @param directory where the files lie
+ * @param files     one entry per catalog file, in catalog order
+ */
+public record FetchReport(String model, Path directory, List<Item> files) {
+
+    public FetchReport {
+        files = List.copyOf(files);
+    }
+
+    public enum Source { ALREADY_PRESENT, MIRROR, DOWNLOAD }
+
+    /**
+     * @param path   relative to {@link #directory()}
+     * @param source where the file came from
+     * @param from   the mirror file or the URL it came from; {@code null} when already present
+     * @param bytes  its size
+     */
+    public record Item(String path, Source source, String from, long bytes) {
+        /** One line for people, e.g. {@code synset.txt: copied from /mirror/synset.txt (31675 bytes)}. */
+        public String describe() {
+            return path + ": " + switch (source) {
+                case ALREADY_PRESENT -> "already present, sha256 matches";
+                case MIRROR -> "copied from " + from;
+                case DOWNLOAD -> "downloaded from " + from;
+            } + " (" + bytes + " bytes)";
+        }
+    }
+}

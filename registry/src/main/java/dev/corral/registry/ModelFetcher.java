@@ -1,0 +1,173 @@
+package dev.corral.registry;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Puts a catalog model's files in place: each file is taken from a mirror folder when one has it,
+ * else downloaded from its upstream address, and installed only once its sha256 matches the
+ * catalog's. A file is written to a temporary name beside its target and moved into place
+ * atomically, so an interrupted or failed fetch never leaves a partial or wrong file under the
+ * real name.
+ */
+public final class ModelFetcher {
+    /** The environment variable that names a mirror folder, as {@code --mirror DIR} does. */
+    public static final String MIRROR_ENV = "CORRAL_MODEL_MIRROR";
+
+    /** How long a download may wait for the response to begin. */
+    private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(30);
+    private static final String MIRROR_HINT = "Point at a folder that holds the model files with --mirror DIR"
+            + " or the environment variable " + MIRROR_ENV + ".";
+
+    private final Catalog catalog;
+    private final Path mirrorDir;
+    private final HttpClient http;
+
+    /**
+     * @param catalog   where the files come from and their sha256
+     * @param mirrorDir a folder laid out as the catalog's {@code mirror} paths say, or {@code null}
+     * @param http      for downloads; see {@link #defaultHttpClient()}
+     */
+    public ModelFetcher(Catalog catalog, Path mirrorDir, HttpClient http) {
+        this.catalog = catalog;
+        this.mirrorDir = mirrorDir;
+        this.http = http;
+    }
+
+    /** An HTTP client with a connect timeout that follows redirects (release downloads redirect). */
+    public static HttpClient defaultHttpClient() {
+        return HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+    }
+
+    /**
+     * Fetches every file of {@code model} into {@code destDir} (normally {@code models/<model>/}),
+     * skipping those already present with the right sha256. Stops at the first file that fails.
+     *
+     * @throws FetchException when the catalog has no such model, when no source can provide a
+     *                        file, or when a source delivers other bytes than the catalog pins
+     */
+    public FetchReport fetch(String model, Path destDir) throws FetchException {
+        Catalog.Model entry = catalog.models().get(model);
+        if (entry == null) {
+            throw new FetchException("the catalog " + catalog.source() + " has no model '" + model + "' (it has: "
+                    + String.join(", ", catalog.models().keySet()) + ")");
+        }
+        List<FetchReport.Item> items = new ArrayList<>();
+        for (Catalog.File file : entry.files()) {
+            items.add(fetchFile(model + "/" + file.path(), file, destDir.resolve(file.path())));
+        }
+        return new FetchReport(model, destDir, items);
+    }
+
+    private FetchReport.Item fetchFile(String label, Catalog.File file, Path target) throws FetchException {
+        if (hasPinnedBytes(target, file.sha256())) {
+            return new FetchReport.Item(file.path(), FetchReport.Source.ALREADY_PRESENT, null, file.size());
+        }
+        List<String> tried = new ArrayList<>();
+        if (mirrorDir == null) {
+            tried.add("mirror: none given");
+        } else if (file.mirror() == null) {
+            tried.add("mirror: the catalog gives no mirror path for this file");
+        } else {
+            Path copy = mirrorDir.resolve(file.mirror());
+            if (Files.isRegularFile(copy)) {
+                try {
+                    install(label, file, target, "the mirror (" + copy + ")",
+                            temp -> Files.copy(copy, temp, StandardCopyOption.REPLACE_EXISTING),
+                            "The mirror's copy is damaged or another version: replace it.");
+                    return new FetchReport.Item(file.path(), FetchReport.Source.MIRROR, copy.toString(), file.size());
+                } catch (IOException e) {
+                    tried.add("mirror " + copy + ": " + e);
+                }
+            } else {
+                tried.add("mirror " + copy + ": not found");
+            }
+        }
+        if (file.url() == null) {
+            tried.add("upstream: none (only a mirror has this file)");
+        } else {
+            try {
+                install(label, file, target, file.url().toString(), temp -> download(file, temp),
+                        file.note() != null ? file.note()
+                                : "The upstream file changed or the download was damaged: fetch it from a mirror.");
+                return new FetchReport.Item(file.path(), FetchReport.Source.DOWNLOAD, file.url().toString(),
+                        file.size());
+            } catch (IOException e) {
+                tried.add("upstream " + file.url() + ": " + e);
+            }
+        }
+        throw new FetchException(label + ": no source could provide the file. Tried: " + String.join("; ", tried)
+                + ". " + MIRROR_HINT);
+    }
+
+    private static boolean hasPinnedBytes(Path target, String sha256) throws FetchException {
+        if (!Files.isRegularFile(target)) {
+            return false;
+        }
+        try {
+            return Sha256.of(target).equals(sha256);
+        } catch (IOException e) {
+            throw new FetchException("cannot read " + target + " to check its sha256: " + e, e);
+        }
+    }
+
+    /** Writes one source's bytes into a temporary file. */
+    private interface Transfer {
+        void into(Path temp) throws IOException;
+    }
+
+    /**
+     * Transfers into a temporary file beside {@code target}, checks the sha256 and moves it into
+     * place; the temporary file never outlives the call.
+     *
+     * @throws IOException    when the source could not deliver
+     * @throws FetchException when it delivered other bytes than the catalog pins
+     */
+    private static void install(String label, Catalog.File file, Path target, String source, Transfer transfer,
+                                String mismatchHint) throws IOException, FetchException {
+        Path folder = target.toAbsolutePath().getParent();
+        Files.createDirectories(folder);
+        Path temp = Files.createTempFile(folder, "." + target.getFileName() + ".", ".part");
+        try {
+            transfer.into(temp);
+            String actual = Sha256.of(temp);
+            if (!actual.equals(file.sha256())) {
+                throw new FetchException(label + " from " + source + ": sha256 is " + actual + ", expected "
+                        + file.sha256() + "; the file was not installed. " + mismatchHint);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private void download(Catalog.File file, Path temp) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(file.url())
+                .timeout(RESPONSE_TIMEOUT)
+                .header("User-Agent", "corral-fetch")
+                .GET()
+                .build();
+        HttpResponse<Path> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofFile(temp));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while downloading");
+        }
+        if (response.statusCode() != 200) {
+            throw new IOException("HTTP " + response.statusCode());
+        }
+    }
+}
