@@ -29,10 +29,10 @@ export PATH="$JAVA_HOME/bin:$PATH"
 bench_java() { java --enable-native-access=ALL-UNNAMED -XX:+UseG1GC -cp "$BENCH_JAR" "$@"; }
 
 step "build (mvn package, tests skipped)"
-mvn -B -q -f "$ROOT/pom.xml" -DskipTests -pl examples/bench -am package
+mvn -B -q -Dstyle.color=never -f "$ROOT/pom.xml" -DskipTests -pl examples/bench -am package >&2
 mkdir -p "$OUT"
 step "fetch the models"
-./corral fetch
+./corral fetch >&2
 
 step "in-process: raw ONNX Runtime, decode, pipeline (about a minute)"
 bench_java dev.corral.bench.PipelineBench --image "$IMAGE" --callers "$CONCURRENCY" --scale "$SCALE" \
@@ -58,7 +58,7 @@ done
 [[ "$(cat "/proc/$SERVER_PID/comm")" == java ]] || die "process $SERVER_PID is $(cat "/proc/$SERVER_PID/comm"), not the JVM"
 RSS_READY=$(rss_kb)
 
-for c in 1 "$CONCURRENCY"; do
+for c in $(printf '%s\n' 1 "$CONCURRENCY" | sort -nu); do
   step "load: concurrency $c, ${WARMUP_SECONDS} s warm-up + ${LOAD_SECONDS} s"
   bench_java dev.corral.bench.LoadGenerator --url "http://127.0.0.1:$PORT/infer/image" --file "$IMAGE" \
     --content-type image/png --concurrency "$c" --warmup-seconds "$WARMUP_SECONDS" --seconds "$LOAD_SECONDS" \

@@ -47,6 +47,7 @@ public final class BenchSummary {
         t.row("in-process pipeline, 1 caller", latency(single.path("latency")) + ", " + f(single.path("perSecond")) + " req/s", "");
         t.row("in-process pipeline, " + callers + " callers", latency(compiled.path("concurrent").path("latency"))
                 + ", " + f(compiled.path("concurrent").path("perSecond")) + " req/s", "");
+        t.row("in-process stages at 1 caller", stages(compiled.path("stages")), "");
         t.row("plugins pre + post, compiled", pluginTime(compiled), "");
         t.row("plugins pre + post, interpreted", pluginTime(interpreted), "");
         t.row("server, c=1", server(c1), "");
@@ -61,6 +62,11 @@ public final class BenchSummary {
         t.row("plugins (pre + post) ÷ server mean latency at c=1", pct(pluginShare) + " "
                 + verdict(pluginShare <= PLUGIN_SHARE_TARGET), "≤ " + pct(PLUGIN_SHARE_TARGET));
         return t.toString();
+    }
+
+    private static String stages(JsonNode s) {
+        return "decode " + f(s.path("decodeMs")) + " / pre " + f(s.path("preMs")) + " / queue " + f(s.path("queueMs"))
+                + " / infer " + f(s.path("inferMs")) + " / post " + f(s.path("postMs")) + " ms";
     }
 
     private static String pluginTime(JsonNode mode) {

@@ -58,8 +58,10 @@ final class Harness {
      * {@code callers} concurrent closed loops (each starts its next call when the last returns)
      * on virtual threads, as the HTTP server's request handlers are. A call is measured when it
      * starts after the warm-up; throughput counts those calls over the time until the last ended.
+     * {@code onMeasured} is called from every caller's thread, so it must be thread-safe.
      */
-    static Result concurrent(Callable<?> op, int callers, Duration warmup, Duration measure) throws Exception {
+    static <T> Result concurrent(Callable<T> op, int callers, Duration warmup, Duration measure,
+                                 Consumer<T> onMeasured) throws Exception {
         long measureStart = System.nanoTime() + warmup.toNanos();
         long measureEnd = measureStart + measure.toNanos();
         List<Future<Long>> loops = new ArrayList<>();
@@ -68,7 +70,7 @@ final class Harness {
             for (int c = 0; c < callers; c++) {
                 Samples samples = new Samples();
                 perCaller.add(samples);
-                loops.add(threads.submit(() -> closedLoop(op, samples, measureStart, measureEnd)));
+                loops.add(threads.submit(() -> closedLoop(op, samples, measureStart, measureEnd, onMeasured)));
             }
         }
         Samples all = new Samples();
@@ -85,16 +87,17 @@ final class Harness {
     }
 
     /** Returns when the caller's last measured call ended. */
-    private static long closedLoop(Callable<?> op, Samples samples, long measureStart, long measureEnd)
-            throws Exception {
+    private static <T> long closedLoop(Callable<T> op, Samples samples, long measureStart, long measureEnd,
+                                       Consumer<T> onMeasured) throws Exception {
         long now = System.nanoTime();
         long lastEnd = measureStart;
         while (now < measureEnd) {
             long before = now;
-            op.call();
+            T out = op.call();
             now = System.nanoTime();
             if (before >= measureStart) {
                 samples.add(now - before);
+                onMeasured.accept(out);
                 lastEnd = now;
             }
         }

@@ -69,7 +69,7 @@ public final class PipelineBench {
                 image.getFileName().toString(), cores);
         progress("in-process pipeline, compiled sandbox");
         InProcessPipelineBench.ModeResult compiled = pipeline.compiled(
-                budget(scale, 2, 5, 20, 100_000), callers, seconds(scale, 3), seconds(scale, 8));
+                budget(scale, 3, 6, 20, 100_000), callers, seconds(scale, 3), seconds(scale, 15));
         progress("in-process pipeline, interpreted sandbox");
         InProcessPipelineBench.ModeResult interpreted = pipeline.interpreted(budget(scale, 0, 3, 3, 1_000));
         report.put("pipeline", Map.of("compiled", compiled, "interpreted", interpreted));
@@ -99,20 +99,32 @@ public final class PipelineBench {
                 addPipelineRow(ops, "pipeline " + mode.mode() + ", " + callers + " callers", mode.concurrent());
             }
         }
-        MarkdownTable stages = new MarkdownTable("stage means, 1 caller (ms)", "decode", "plugin pre", "queue",
+        MarkdownTable stages = new MarkdownTable("stage means (ms)", "decode", "plugin pre", "queue",
                 "infer", "plugin post", "plugins pre+post", "share of pipeline");
         for (InProcessPipelineBench.ModeResult mode : List.of(compiled, interpreted)) {
-            InProcessPipelineBench.Stages s = mode.stages();
-            stages.row(mode.mode(), s.decodeMs(), s.preMs(), s.queueMs(), s.inferMs(), s.postMs(), s.pluginMs(),
-                    Math.round(1000.0 * s.pluginMs() / mode.single().latency().meanMs()) / 10.0 + " %");
+            addStagesRow(stages, mode.mode() + ", 1 caller", mode.stages(), mode.single());
+            if (mode.concurrent() != null) {
+                addStagesRow(stages, mode.mode() + ", " + callers + " callers", mode.concurrentStages(), mode.concurrent());
+            }
         }
         return "## Raw ONNX Runtime (" + cores + " cores)\n\n" + ort + "\n## Decode and in-process pipeline\n\n" + ops
-                + "\n## Where a request's time goes\n\n" + stages;
+                + "\n## Where a request's time goes\n\n" + stages + "\nWhat the pipeline answered (compiled): `"
+                + abbreviate(compiled.sampleResult()) + "`\n";
+    }
+
+    private static void addStagesRow(MarkdownTable table, String label, InProcessPipelineBench.Stages s,
+                                     Harness.Result whole) {
+        table.row(label, s.decodeMs(), s.preMs(), s.queueMs(), s.inferMs(), s.postMs(), s.pluginMs(),
+                Math.round(1000.0 * s.pluginMs() / whole.latency().meanMs()) / 10.0 + " %");
     }
 
     private static void addPipelineRow(MarkdownTable table, String label, Harness.Result r) {
         table.row(label, r.latency().count(), r.latency().meanMs(), r.latency().p50Ms(), r.latency().p99Ms(),
                 RawOrtBench.round(r.perSecond()));
+    }
+
+    private static String abbreviate(String json) {
+        return json.length() <= 200 ? json : json.substring(0, 200) + "…";
     }
 
     /** The model's one {@code .onnx} file, as {@code corral fetch} put it in the model's folder. */
