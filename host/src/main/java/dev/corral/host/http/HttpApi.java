@@ -3,6 +3,7 @@ package dev.corral.host.http;
 import dev.corral.host.error.ErrorKind;
 import dev.corral.host.error.ServingException;
 import dev.corral.host.serving.ModelManager;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 
 /** Every route of the server, in one place. */
@@ -14,6 +15,7 @@ public final class HttpApi {
         ErrorResponses.register(routing);
         routing.post("/infer/image", new InferImageHandler(models, maxBodyBytes))
                 .any("/infer/image", (req, res) -> {
+                    res.header(HeaderNames.ALLOW, "POST");
                     throw new ServingException(ErrorKind.METHOD_NOT_ALLOWED, "use POST for /infer/image");
                 })
                 .register("/models", new ModelsHandler(models))

@@ -188,8 +188,16 @@ class InferImageTest {
         }
     }
 
-    private HttpClientResponse post(String path, String contentType, byte[] body) {
-        return client.post(path).header(HeaderNames.CONTENT_TYPE, contentType).submit(body);
+    private HttpClientResponse post(String pathAndQuery, String contentType, byte[] body) {
+        String[] parts = pathAndQuery.split("\\?", 2);
+        var request = client.post(parts[0]).header(HeaderNames.CONTENT_TYPE, contentType);
+        if (parts.length == 2) {
+            for (String pair : parts[1].split("&")) {
+                String[] kv = pair.split("=", 2);
+                request.queryParam(kv[0], kv.length == 2 ? kv[1] : "");
+            }
+        }
+        return request.submit(body);
     }
 
     private static JsonNode ok(HttpClientResponse res) throws Exception {

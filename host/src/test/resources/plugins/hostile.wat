@@ -1,0 +1,54 @@
+;; HTTP-level hostile fixture: a pipeline step that behaves (writes nothing, returns 0) unless the
+;; request sets the option "attack" to 1; then each entry misbehaves in its own way. This lets a
+;; model load and warm up normally, and lets one test show that a hostile request fails cleanly
+;; while the very next request on the same model succeeds.
+(module
+  (import "corral" "option_i64" (func $option_i64 (param i32 i32 i64) (result i64)))
+  (import "corral" "output_tensor" (func $output_tensor (param i32 i32 i32 i32 i32 i32 i32) (result i32)))
+  (import "corral" "set_error" (func $set_error (param i32 i32 i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "attack")
+  (data (i32.const 16) "out of memory")
+  (data (i32.const 32) "x")
+  (func (export "corral_abi_version") (result i32) (i32.const 1))
+
+  (func $attacking (result i32)
+    (i64.ne (call $option_i64 (i32.const 0) (i32.const 6) (i64.const 0)) (i64.const 0)))
+
+  (func (export "trap") (result i32)
+    (if (call $attacking) (then (unreachable)))
+    (i32.const 0))
+
+  (func (export "spin") (result i32)
+    (if (call $attacking) (then (loop $forever (br $forever))))
+    (i32.const 0))
+
+  ;; Grows one page at a time until memory.grow refuses, then reports the failure.
+  (func (export "grow_bomb") (result i32)
+    (if (call $attacking)
+      (then
+        (block $refused
+          (loop $more
+            (br_if $refused (i32.eq (memory.grow (i32.const 1)) (i32.const -1)))
+            (br $more)))
+        (call $set_error (i32.const 1) (i32.const 16) (i32.const 13))
+        (return (i32.const 1))))
+    (i32.const 0))
+
+  ;; A well-formed uint8 [4096] output whose data runs past the end of memory.
+  (func (export "bad_pointer") (result i32)
+    (if (call $attacking)
+      (then
+        (i64.store (i32.const 64) (i64.const 4096))
+        (drop (call $output_tensor (i32.const 32) (i32.const 1) (i32.const 2)
+                                   (i32.const 64) (i32.const 1) (i32.const 65000) (i32.const 4096)))))
+    (i32.const 0))
+
+  ;; An output whose data length is not dims × dtype (a uint8 [4] tensor claiming 1000 bytes).
+  (func (export "lying_length") (result i32)
+    (if (call $attacking)
+      (then
+        (i64.store (i32.const 64) (i64.const 4))
+        (drop (call $output_tensor (i32.const 32) (i32.const 1) (i32.const 2)
+                                   (i32.const 64) (i32.const 1) (i32.const 128) (i32.const 1000)))))
+    (i32.const 0)))
