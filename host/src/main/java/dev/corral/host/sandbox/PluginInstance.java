@@ -3,6 +3,7 @@ package dev.corral.host.sandbox;
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.ExecutionListener;
 import com.dylibso.chicory.runtime.ExportFunction;
+import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.wasm.types.OpCode;
 import dev.corral.host.error.ErrorKind;
@@ -51,6 +52,9 @@ final class PluginInstance {
         Instance.Builder builder = Instance.builder(plugin.module().module())
                 .withImportValues(HostImports.bind(context, plugin.logger()))
                 .withMemoryLimits(plugin.memoryLimits())
+                // A plain byte[] behind the guest's memory: Chicory's default ByteBuffer memory
+                // costs about a third more per load/store in the preprocessor's inner loop.
+                .withMemoryFactory(ByteArrayMemory::new)
                 .withUnsafeExecutionListener(INTERRUPT_AT_BRANCHES);
         if (plugin.module().machineFactory() != null) {
             builder.withMachineFactory(plugin.module().machineFactory());
