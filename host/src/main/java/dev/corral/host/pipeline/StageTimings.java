@@ -25,10 +25,6 @@ public final class StageTimings {
         }
     }
 
-    public long nanos(String stage) {
-        return nanos.getOrDefault(stage, 0L);
-    }
-
     public Map<String, Long> asNanos() {
         return Map.copyOf(nanos);
     }
