@@ -2,6 +2,7 @@ package dev.corral.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.host.sandbox.PluginLimits;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,8 +16,8 @@ import java.util.stream.Stream;
  * manifest sets for real serving; the benchmark wants their time, not a 504.
  */
 final class RelaxedDeadlineCopy implements AutoCloseable {
-    /** The largest {@code limits.deadline_ms} a manifest may declare. */
-    static final int MAX_DEADLINE_MS = 60_000;
+    /** The largest {@code limits.deadline_ms} a manifest may declare: the sandbox's ceiling. */
+    static final long MAX_DEADLINE_MS = PluginLimits.MAX_DEADLINE.toMillis();
 
     private final Path root;
 

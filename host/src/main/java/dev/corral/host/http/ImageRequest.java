@@ -27,7 +27,10 @@ import java.util.Set;
  *                the response is then a list with one result or error per image
  */
 record ImageRequest(String model, List<EncodedImage> images, Map<String, Object> options, boolean many) {
-    static final Set<String> IMAGE_TYPES = Set.of("image/jpeg", "image/png", "image/gif", "image/bmp");
+    private static final List<String> ACCEPTED_IMAGE_TYPES = List.of("image/jpeg", "image/png", "image/gif", "image/bmp");
+    private static final Set<String> IMAGE_TYPES = Set.copyOf(ACCEPTED_IMAGE_TYPES);
+    /** For messages, in a stable order. */
+    private static final String IMAGE_TYPE_LIST = String.join(", ", ACCEPTED_IMAGE_TYPES);
     static final int MAX_IMAGES = 64;
     private static final String MODEL_PARAM = "model";
     private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
@@ -49,7 +52,7 @@ record ImageRequest(String model, List<EncodedImage> images, Map<String, Object>
         }
         if (body.length == 0) {
             throw new ServingException(ErrorKind.EMPTY_BODY, "the request has no body: send an image ("
-                    + String.join(", ", IMAGE_TYPES) + "), a multipart form with files, or JSON");
+                    + IMAGE_TYPE_LIST + "), a multipart form with files, or JSON");
         }
         HttpMediaType type = req.headers().contentType().orElseThrow(() -> new ServingException(
                 ErrorKind.UNSUPPORTED_MEDIA_TYPE, "the request has no Content-Type; " + supported()));
@@ -68,7 +71,7 @@ record ImageRequest(String model, List<EncodedImage> images, Map<String, Object>
     }
 
     private static String supported() {
-        return "use one of " + String.join(", ", IMAGE_TYPES) + ", multipart/form-data or application/json";
+        return "use one of " + IMAGE_TYPE_LIST + ", multipart/form-data or application/json";
     }
 
     private static ImageRequest fromMultipart(byte[] body, String contentType, String model,
@@ -89,7 +92,7 @@ record ImageRequest(String model, List<EncodedImage> images, Map<String, Object>
             if (part.contentType() != null && !isImageType(part.contentType())
                     && !part.contentType().toLowerCase(Locale.ROOT).startsWith("application/octet-stream")) {
                 error = new ServingException(ErrorKind.UNSUPPORTED_MEDIA_TYPE, label + ": part type "
-                        + part.contentType() + " is not an accepted image type (" + String.join(", ", IMAGE_TYPES) + ")");
+                        + part.contentType() + " is not an accepted image type (" + IMAGE_TYPE_LIST + ")");
             }
             images.add(new EncodedImage(label, part.content(), error));
         }
@@ -201,7 +204,7 @@ record ImageRequest(String model, List<EncodedImage> images, Map<String, Object>
             String mediaType = meta.substring(0, meta.length() - ";base64".length());
             if (!IMAGE_TYPES.contains(mediaType)) {
                 throw new ServingException(ErrorKind.UNSUPPORTED_MEDIA_TYPE, label + ": data: URL type "
-                        + mediaType + " is not an accepted image type (" + String.join(", ", IMAGE_TYPES) + ")");
+                        + mediaType + " is not an accepted image type (" + IMAGE_TYPE_LIST + ")");
             }
             payload = value.substring(comma + 1);
         }

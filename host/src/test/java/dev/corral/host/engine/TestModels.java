@@ -2,6 +2,7 @@ package dev.corral.host.engine;
 
 import dev.corral.host.tensor.DType;
 import dev.corral.host.tensor.Tensor;
+import dev.corral.host.testing.TestPaths;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -21,15 +22,9 @@ final class TestModels {
     private TestModels() {
     }
 
-    /** Walks up from the working directory, so that the tests run from the repository root or a module. */
     private static Path find(String relative) {
-        for (Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared/models").resolve(relative);
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
-            }
-        }
-        return fail("model " + relative + " not found under shared/models in any parent of " + System.getProperty("user.dir"));
+        Path model = TestPaths.modelMirror().resolve(relative);
+        return Files.isRegularFile(model) ? model : fail("model " + relative + " not found in the mirror at " + model);
     }
 
     /** A float32 [rows,3,224,224] input of pseudo-random values in [-2, 2), different for every seed. */
