@@ -1,5 +1,10 @@
 package dev.corral.registry;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
  * How the model's ONNX Runtime session runs.
  *
@@ -27,7 +32,25 @@ public record EngineSpec(Device device, boolean allowCpuFallback, int intraOpThr
     /**
      * @param maxBatchSize    the most requests stacked into one run, ≥ 1
      * @param maxQueueDelayMs how long the first request of a batch may wait for others, ≥ 0
+     * @param padding         how requests of different sequence lengths are stacked, or {@code null} when
+     *                        only requests of equal shapes share a run
      */
-    public record Batching(int maxBatchSize, int maxQueueDelayMs) {
+    public record Batching(int maxBatchSize, int maxQueueDelayMs, Padding padding) {
+
+        /**
+         * Stacking of sequences of different lengths: each request's inputs are padded on axis 1
+         * (the sequence) to the longest in the batch, and the outputs listed are cut back to each
+         * request's own length, so that a request's result does not depend on its neighbours.
+         *
+         * @param inputs  input name → the value its padding positions hold (e.g. 0 for
+         *                {@code attention_mask}), at least one, in document order
+         * @param outputs the outputs whose axis 1 is the sequence, cut back after the run; may be empty
+         */
+        public record Padding(Map<String, Long> inputs, List<String> outputs) {
+            public Padding {
+                inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+                outputs = List.copyOf(outputs);
+            }
+        }
     }
 }

@@ -27,8 +27,8 @@ public final class FileVerifier {
         for (ModelFile file : manifest.files().values()) {
             check(manifest.resolve(file), "files." + file.role(), file.sha256(), fetchHint, problems);
         }
-        for (PipelineStep step : manifest.pipeline()) {
-            if (step instanceof PluginStep plugin && plugin.plugin() instanceof PluginRef.ThirdParty thirdParty) {
+        for (PluginStep step : manifest.pluginSteps()) {
+            if (step.plugin() instanceof PluginRef.ThirdParty thirdParty) {
                 check(manifest.resolve(thirdParty), "plugin of step '" + step.name() + "'", thirdParty.sha256(),
                         "the plugin ships with the model: put the pinned build beside model.json, or pin the new"
                                 + " build's sha256 in model.json", problems);

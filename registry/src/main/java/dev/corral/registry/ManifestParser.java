@@ -3,12 +3,10 @@ package dev.corral.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -32,8 +30,6 @@ public final class ManifestParser {
             byWireName(EngineSpec.Device.values(), EngineSpec.Device::wireName);
     private static final Map<String, OptionSpec.Type> OPTION_TYPES =
             byWireName(OptionSpec.Type.values(), OptionSpec.Type::wireName);
-
-    private static final int MAX_OUTPUT_BYTES = 1 << 30;
 
     private final Path file;
     private final Problems problems = new Problems();
@@ -77,8 +73,8 @@ public final class ManifestParser {
             return null;
         }
         JsonCursor c = JsonCursor.root(root, problems);
-        if (!c.object(true, "name", "version", "task", "description", "files", "input", "pipeline", "options",
-                "engine", "limits")) {
+        if (!c.object(true, "name", "version", "task", "description", "files", "input", "tokenizer", "pipeline",
+                "generation", "options", "engine", "limits")) {
             return null;
         }
         String name = c.field("name").string(true, NAME, NAME_RULE);
@@ -93,17 +89,20 @@ public final class ManifestParser {
         JsonCursor filesField = c.field("files");
         Map<String, JsonCursor> fileEntries = filesField.entries(true);
         Map<String, ModelFile> files = files(filesField, fileEntries);
-        Set<String> roles = fileEntries.keySet();
+        StepReader steps = new StepReader(problems, fileEntries.keySet(), c.field("tokenizer").present());
         InputSpec input = input(c.field("input"));
-        List<PipelineStep> pipeline = pipeline(c.field("pipeline"), roles);
+        TokenizerSpec tokenizer = tokenizer(c.field("tokenizer"), task, steps);
+        Map<String, String> stepPaths = new HashMap<>();
+        List<PipelineStep> pipeline = pipeline(c.field("pipeline"), task, steps, stepPaths);
+        GenerationSpec generation = generation(c.field("generation"), task, steps, stepPaths);
         Map<String, OptionSpec> options = options(c.field("options"));
         EngineSpec engine = engine(c.field("engine"));
-        Limits limits = limits(c.field("limits"));
+        Limits limits = StepReader.limits(c.field("limits"));
         if (!problems.isEmpty()) {
             return null;
         }
         return new ModelManifest(file, name, version, task, description, files, input, pipeline, options, engine,
-                limits);
+                limits, tokenizer, generation);
     }
 
     private String folderName() {
@@ -131,141 +130,137 @@ public final class ManifestParser {
     }
 
     private InputSpec input(JsonCursor c) {
-        if (!c.object(true, "kind", "max_pixels")) {
+        if (!c.object(true, "kind", "max_pixels", "max_text_bytes", "max_items")) {
             return null;
         }
         InputSpec.Kind kind = c.field("kind").choice(true, INPUT_KINDS, null);
+        if (kind != null) {
+            onlyFor(c.field("max_pixels"), kind.takesImages(), "image and multimodal", kind);
+            onlyFor(c.field("max_text_bytes"), kind.takesText(), "text and multimodal", kind);
+            onlyFor(c.field("max_items"), kind.takesText(), "text and multimodal", kind);
+        }
         Long maxPixels = c.field("max_pixels").integer(false, 1, Long.MAX_VALUE, InputSpec.DEFAULT_MAX_PIXELS);
-        return kind == null || maxPixels == null ? null : new InputSpec(kind, maxPixels);
+        Integer maxTextBytes = c.field("max_text_bytes").intValue(false, 1, InputSpec.MAX_TEXT_BYTES,
+                InputSpec.DEFAULT_MAX_TEXT_BYTES);
+        Integer maxItems = c.field("max_items").intValue(false, 1, InputSpec.MAX_ITEMS, InputSpec.DEFAULT_MAX_ITEMS);
+        if (kind == null || maxPixels == null || maxTextBytes == null || maxItems == null) {
+            return null;
+        }
+        return new InputSpec(kind, maxPixels, maxTextBytes, maxItems);
     }
 
-    private List<PipelineStep> pipeline(JsonCursor c, Set<String> roles) {
+    private static void onlyFor(JsonCursor field, boolean applies, String kinds, InputSpec.Kind kind) {
+        if (field.present() && !applies) {
+            field.problem("applies only to " + kinds + " inputs (this input's kind is " + kind.wireName() + ")");
+        }
+    }
+
+    private TokenizerSpec tokenizer(JsonCursor c, ModelTask task, StepReader steps) {
+        if (task == ModelTask.TEXT_GENERATION && !c.present()) {
+            c.problem("missing (expected {\"file\": \"ROLE\"} naming the tokenizer.json file's role: a"
+                    + " text-generation model needs its tokenizer to turn generated ids into text)");
+            return null;
+        }
+        if (!c.object(false, "file")) {
+            return null;
+        }
+        String role = steps.role(c.field("file"));
+        return role == null ? null : new TokenizerSpec(role);
+    }
+
+    /**
+     * The pipeline's steps. A text-generation pipeline only prepares the prompt, since the model
+     * runs in the host's token loop; every other pipeline runs a model.
+     *
+     * @param stepPaths filled with each step's name → its JSON path, for unique names
+     */
+    private List<PipelineStep> pipeline(JsonCursor c, ModelTask task, StepReader reader,
+                                        Map<String, String> stepPaths) {
         List<JsonCursor> elements = c.elements(true);
         if (c.present() && c.node().isArray() && elements.isEmpty()) {
             c.problem("expected at least one step, found an empty list");
         }
         List<PipelineStep> steps = new ArrayList<>();
-        Map<String, String> namedAt = new HashMap<>();
         boolean runsModel = false;
         for (JsonCursor s : elements) {
-            runsModel |= s.present() && s.node().isObject() && s.field("model").present();
-            PipelineStep step = step(s, roles);
-            if (step == null) {
-                continue;
+            boolean modelStep = s.present() && s.node().isObject() && s.field("model").present();
+            runsModel |= modelStep;
+            if (modelStep && task == ModelTask.TEXT_GENERATION) {
+                s.field("model").problem("a text-generation pipeline holds only plugin steps (the model runs in the"
+                        + " host's token loop: name its role in generation.model)");
             }
-            String earlier = namedAt.putIfAbsent(step.name(), s.path());
-            if (earlier != null) {
-                s.field("name").problem("duplicate step name '" + step.name() + "' (also the name of " + earlier
-                        + "; give each step its own \"name\")");
+            PipelineStep step = reader.step(s);
+            if (step != null) {
+                uniqueName(step.name(), s, stepPaths);
+                steps.add(step);
             }
-            steps.add(step);
         }
-        if (!elements.isEmpty() && !runsModel) {
+        if (!elements.isEmpty() && !runsModel && task != null && task != ModelTask.TEXT_GENERATION) {
             c.problem("no step runs a model (add a step {\"model\": \"ROLE\"} naming the model's file role)");
         }
         return steps;
     }
 
-    private PipelineStep step(JsonCursor s, Set<String> roles) {
-        if (!s.object(true, "name", "plugin", "model", "entry", "config", "limits")) {
+    private static void uniqueName(String name, JsonCursor step, Map<String, String> stepPaths) {
+        String earlier = stepPaths.putIfAbsent(name, step.path());
+        if (earlier != null) {
+            step.field("name").problem("duplicate step name '" + name + "' (also the name of " + earlier
+                    + "; give each step its own \"name\")");
+        }
+    }
+
+    /** Required for text generation, refused for every other task (unless the task itself is invalid). */
+    private GenerationSpec generation(JsonCursor c, ModelTask task, StepReader steps, Map<String, String> stepPaths) {
+        if (task != null && task != ModelTask.TEXT_GENERATION) {
+            if (c.present()) {
+                c.problem("applies only to task text-generation (this model's task is " + task.wireName() + ")");
+            }
             return null;
         }
-        JsonCursor plugin = s.field("plugin");
-        JsonCursor model = s.field("model");
-        if (plugin.present() == model.present()) {
-            s.problem(plugin.present()
-                    ? "a step runs either a \"plugin\" or a \"model\", not both"
-                    : "missing \"plugin\" or \"model\" (a step runs one of them)");
+        if (!c.object(task != null, "model", "sampler", "max_tokens", "default_max_tokens", "context_length",
+                "eos_token_ids", "max_concurrent")) {
             return null;
         }
         int mark = problems.mark();
-        if (model.present()) {
-            for (String pluginOnly : List.of("entry", "config", "limits")) {
-                if (s.field(pluginOnly).present()) {
-                    s.field(pluginOnly).problem("applies only to plugin steps (this step runs a model)");
-                }
-            }
-            String role = role(model, roles);
-            String name = s.field("name").string(false, role);
-            return problems.since(mark) ? null : new ModelStep(name, role);
+        String model = steps.role(c.field("model"));
+        PluginStep sampler = steps.sampler(c.field("sampler"));
+        if (sampler != null) {
+            uniqueName(sampler.name(), c.field("sampler"), stepPaths);
         }
-        PluginRef ref = pluginRef(plugin);
-        String name = s.field("name").string(false, ref == null ? null : defaultName(ref));
-        String entry = s.field("entry").string(false, PluginStep.DEFAULT_ENTRY);
-        Map<String, Object> config = config(s.field("config"), roles);
-        Limits limits = limits(s.field("limits"));
-        return problems.since(mark) ? null : new PluginStep(name, ref, entry, config, limits);
-    }
-
-    private PluginRef pluginRef(JsonCursor c) {
-        if (c.node().isObject()) {
-            if (!c.object(true, "path", "sha256")) {
-                return null;
-            }
-            String path = c.field("path").relativePath(true);
-            if (!c.field("sha256").present()) {
-                c.problem("third-party plugin" + (path == null ? "" : " '" + path + "'")
-                        + " is not pinned: add \"sha256\" with the sha256 of its .wasm file (an unpinned plugin is refused)");
-                return null;
-            }
-            String sha256 = c.field("sha256").string(true, Sha256.PATTERN, SHA256_RULE);
-            return path == null || sha256 == null ? null : new PluginRef.ThirdParty(path, sha256);
+        Integer contextLength = c.field("context_length").intValue(true, 2, Integer.MAX_VALUE, null);
+        Integer maxTokens = c.field("max_tokens").intValue(true, 1, Integer.MAX_VALUE, null);
+        if (maxTokens != null && contextLength != null && maxTokens >= contextLength) {
+            c.field("max_tokens").expected("an integer between 1 and context_length - 1 (" + (contextLength - 1)
+                    + "; the prompt takes at least one position of the context)");
         }
-        if (!c.node().isTextual()) {
-            c.expected("a built-in plugin's name or a third-party plugin {\"path\": \"….wasm\", \"sha256\": \"…\"}");
+        Integer defaultMaxTokens = c.field("default_max_tokens").intValue(false, 1, Integer.MAX_VALUE, maxTokens);
+        if (defaultMaxTokens != null && maxTokens != null && defaultMaxTokens > maxTokens) {
+            c.field("default_max_tokens").expected("an integer between 1 and max_tokens (" + maxTokens + ")");
+        }
+        List<Integer> eosTokenIds = tokenIds(c.field("eos_token_ids"));
+        Integer maxConcurrent = c.field("max_concurrent").intValue(false, 1, GenerationSpec.MAX_CONCURRENT,
+                GenerationSpec.DEFAULT_MAX_CONCURRENT);
+        if (problems.since(mark)) {
             return null;
         }
-        String name = c.string(true, NAME, "a built-in plugin's name (" + NAME_RULE + ")");
-        return name == null ? null : new PluginRef.Builtin(name);
+        return new GenerationSpec(model, sampler, maxTokens, defaultMaxTokens, contextLength, eosTokenIds,
+                maxConcurrent);
     }
 
-    private static String defaultName(PluginRef ref) {
-        return switch (ref) {
-            case PluginRef.Builtin builtin -> builtin.name();
-            case PluginRef.ThirdParty thirdParty -> {
-                String fileName = thirdParty.path().substring(thirdParty.path().lastIndexOf('/') + 1);
-                yield fileName.endsWith(".wasm") ? fileName.substring(0, fileName.length() - ".wasm".length()) : fileName;
+    private List<Integer> tokenIds(JsonCursor c) {
+        List<JsonCursor> elements = c.elements(true);
+        if (c.present() && c.node().isArray() && elements.isEmpty()) {
+            c.problem("expected at least one token id, found an empty list");
+        }
+        List<Integer> ids = new ArrayList<>();
+        for (JsonCursor element : elements) {
+            Integer id = element.intValue(true, 0, Integer.MAX_VALUE, null);
+            if (id != null && ids.contains(id)) {
+                element.problem("token id " + id + " is listed twice");
             }
-        };
-    }
-
-    private Map<String, Object> config(JsonCursor c, Set<String> roles) {
-        Map<String, Object> config = new LinkedHashMap<>();
-        c.entries(false).forEach((key, value) -> {
-            JsonNode node = value.node();
-            boolean fileReference = node != null && node.isObject() && node.size() == 1 && node.has("file");
-            Object plain = fileReference ? fileValue(value, roles) : value.plain();
-            if (plain != null) {
-                config.put(key, plain);
-            }
-        });
-        return Collections.unmodifiableMap(config);
-    }
-
-    private FileValue fileValue(JsonCursor c, Set<String> roles) {
-        String role = c.field("file").string(true, null);
-        if (role == null) {
-            return null;
+            ids.add(id);
         }
-        if (!roles.contains(role)) {
-            c.problem(unknownRole(role, roles));
-            return null;
-        }
-        return new FileValue(role);
-    }
-
-    private String role(JsonCursor c, Set<String> roles) {
-        String role = c.string(true, null);
-        if (role != null && !roles.contains(role)) {
-            c.problem(unknownRole(role, roles));
-            return null;
-        }
-        return role;
-    }
-
-    private static String unknownRole(String role, Set<String> roles) {
-        return "file role '" + role + "' is not in \"files\" (roles: "
-                + (roles.isEmpty() ? "none" : String.join(", ", roles)) + ")";
+        return ids;
     }
 
     private Map<String, OptionSpec> options(JsonCursor c) {
@@ -360,11 +355,12 @@ public final class ManifestParser {
                 EngineSpec.DEFAULT.intraOpThreads());
         JsonCursor b = c.field("batching");
         EngineSpec.Batching batching = null;
-        if (b.object(false, "max_batch_size", "max_queue_delay_ms")) {
+        if (b.object(false, "max_batch_size", "max_queue_delay_ms", "padding")) {
             Integer maxBatchSize = b.field("max_batch_size").intValue(true, 1, Integer.MAX_VALUE, null);
             Integer maxQueueDelayMs = b.field("max_queue_delay_ms").intValue(false, 0, Integer.MAX_VALUE, 0);
+            EngineSpec.Batching.Padding padding = padding(b.field("padding"));
             if (maxBatchSize != null && maxQueueDelayMs != null) {
-                batching = new EngineSpec.Batching(maxBatchSize, maxQueueDelayMs);
+                batching = new EngineSpec.Batching(maxBatchSize, maxQueueDelayMs, padding);
             }
         }
         Integer queue = c.field("max_queue_size").intValue(false, 1, Integer.MAX_VALUE,
@@ -375,18 +371,37 @@ public final class ManifestParser {
         return new EngineSpec(device, fallback, threads, batching, queue);
     }
 
-    private Limits limits(JsonCursor c) {
-        if (!c.object(false, "deadline_ms", "max_memory_pages", "max_output_bytes", "max_instances")) {
-            return c.present() ? null : Limits.NONE;
+    /** Padding of sequences on axis 1, or {@code null} when absent. */
+    private EngineSpec.Batching.Padding padding(JsonCursor c) {
+        if (!c.object(false, "inputs", "outputs")) {
+            return null;
         }
-        return new Limits(
-                c.field("deadline_ms").intValue(false, 1, 60_000, null),
-                c.field("max_memory_pages").intValue(false, 1, 16_384, null),
-                c.field("max_output_bytes").intValue(false, 1, MAX_OUTPUT_BYTES, null),
-                c.field("max_instances").intValue(false, 1, 64, null));
+        int mark = problems.mark();
+        JsonCursor inputsField = c.field("inputs");
+        Map<String, JsonCursor> entries = inputsField.entries(true);
+        if (inputsField.present() && inputsField.node().isObject() && entries.isEmpty()) {
+            inputsField.problem("expected at least one input name → the value its padding holds, found none");
+        }
+        Map<String, Long> inputs = new LinkedHashMap<>();
+        entries.forEach((input, value) -> {
+            if (value.node() == null || !value.node().isIntegralNumber() || !value.node().canConvertToLong()) {
+                value.expected("an integer (the value the input's padding positions hold)");
+            } else {
+                inputs.put(input, value.node().longValue());
+            }
+        });
+        List<String> outputs = new ArrayList<>();
+        for (JsonCursor element : c.field("outputs").elements(false)) {
+            String output = element.string(true, null);
+            if (output != null && outputs.contains(output)) {
+                element.problem("'" + output + "' is listed twice");
+            }
+            outputs.add(output);
+        }
+        return problems.since(mark) ? null : new EngineSpec.Batching.Padding(inputs, outputs);
     }
 
-    private static <E> Map<String, E> byWireName(E[] values, Function<E, String> wireName) {
+    static <E> Map<String, E> byWireName(E[] values, Function<E, String> wireName) {
         return Stream.of(values).collect(Collectors.toUnmodifiableMap(wireName, v -> v));
     }
 }

@@ -1,6 +1,7 @@
 package dev.corral.registry;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A step that calls a WebAssembly plugin's entry point.
@@ -15,8 +16,14 @@ import java.util.Map;
  *               {@link FileValue} that the host replaces with the text of that file. Never null.
  * @param limits the step's own limits; combine with the model's by
  *               {@code step.limits().orElse(manifest.limits())}
+ * @param capabilities the host capabilities granted to this step (default none); a plugin that
+ *                     calls an ungranted capability's import fails
  */
-public record PluginStep(String name, PluginRef plugin, String entry, Map<String, Object> config, Limits limits)
-        implements PipelineStep {
+public record PluginStep(String name, PluginRef plugin, String entry, Map<String, Object> config, Limits limits,
+                         Set<Capability> capabilities) implements PipelineStep {
     public static final String DEFAULT_ENTRY = "process";
+
+    public PluginStep {
+        capabilities = Set.copyOf(capabilities);
+    }
 }

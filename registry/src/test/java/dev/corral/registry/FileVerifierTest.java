@@ -72,4 +72,30 @@ class FileVerifierTest {
         ModelManifest manifest = ManifestParser.parse(dir.resolve("model.json"));
         assertDoesNotThrow(() -> FileVerifier.verify(manifest));
     }
+
+    @Test
+    void aThirdPartySamplerIsVerifiedToo(@TempDir Path models) throws Exception {
+        Path dir = Files.createDirectories(models.resolve("gen"));
+        Files.writeString(dir.resolve("model.json"), """
+                {"name": "gen", "version": "1", "task": "text-generation",
+                 "files": {"model": {"path": "gen.onnx", "sha256": "%1$s"},
+                           "tokenizer": {"path": "tokenizer.json", "sha256": "%2$s"}},
+                 "input": {"kind": "text"},
+                 "tokenizer": {"file": "tokenizer"},
+                 "pipeline": [{"plugin": "prompt-template", "entry": "prompt", "capabilities": ["tokenizer"]}],
+                 "generation": {"model": "model", "sampler": {"plugin": {"path": "pick.wasm", "sha256": "%3$s"}},
+                                "max_tokens": 8, "context_length": 16, "eos_token_ids": [2]}}
+                """.formatted(Sha256.of(WEIGHTS), Sha256.of(LABELS), Sha256.of(PLUGIN)));
+        Files.write(dir.resolve("gen.onnx"), WEIGHTS);
+        Files.write(dir.resolve("tokenizer.json"), LABELS);
+        ModelManifest manifest = ManifestParser.parse(dir.resolve("model.json"));
+
+        FileVerificationException e = assertThrows(FileVerificationException.class, () -> FileVerifier.verify(manifest));
+
+        assertEquals(java.util.List.of(dir.resolve("pick.wasm") + " (plugin of step 'sampler'): missing; the plugin"
+                + " ships with the model: put the pinned build beside model.json, or pin the new build's sha256 in"
+                + " model.json"), e.problems());
+        Files.write(dir.resolve("pick.wasm"), PLUGIN);
+        assertDoesNotThrow(() -> FileVerifier.verify(manifest));
+    }
 }

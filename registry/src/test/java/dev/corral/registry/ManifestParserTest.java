@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ManifestParserTest {
@@ -54,7 +55,7 @@ class ManifestParserTest {
         assertEquals(ModelTask.IMAGE_CLASSIFICATION, m.task());
         assertEquals(List.of("model", "labels"), List.copyOf(m.files().keySet()));
         assertEquals("mobilenetv2-12-int8.onnx", m.file("model").path());
-        assertEquals(new InputSpec(InputSpec.Kind.IMAGE, 40_000_000L), m.input());
+        assertEquals(new InputSpec(InputSpec.Kind.IMAGE, 40_000_000L, 65_536, 64), m.input());
 
         PluginStep pre = assertInstanceOf(PluginStep.class, m.pipeline().get(0));
         assertEquals(new PluginRef.Builtin("imagenet-preprocess"), pre.plugin());
@@ -70,9 +71,12 @@ class ManifestParserTest {
         OptionSpec topK = m.options().get("top_k");
         assertEquals(new OptionSpec("top_k", OptionSpec.Type.INTEGER, 1L, 1000L, 5L, List.of(),
                 "how many classes to return"), topK);
-        assertEquals(new EngineSpec(EngineSpec.Device.AUTO, true, 1, new EngineSpec.Batching(8, 2), 64), m.engine());
+        assertEquals(new EngineSpec(EngineSpec.Device.AUTO, true, 1, new EngineSpec.Batching(8, 2, null), 64), m.engine());
         assertEquals(new Limits(1000, 1024, 16_777_216, 4), m.limits());
         assertEquals(m.limits(), post.limits().orElse(m.limits()));
+        assertEquals(Set.of(), post.capabilities());
+        assertNull(m.tokenizer());
+        assertNull(m.generation());
     }
 
     @Test
@@ -97,8 +101,9 @@ class ManifestParserTest {
         ModelManifest m = ManifestParser.parse(Path.of("somewhere/tiny/model.json"), json);
 
         assertEquals("", m.description());
-        assertEquals(InputSpec.DEFAULT_MAX_PIXELS, m.input().maxPixels());
-        assertEquals(new PluginStep("embed-pool", new PluginRef.Builtin("embed-pool"), "process", Map.of(), Limits.NONE),
+        assertEquals(new InputSpec(InputSpec.Kind.TEXT, InputSpec.DEFAULT_MAX_PIXELS, 65_536, 64), m.input());
+        assertEquals(new PluginStep("embed-pool", new PluginRef.Builtin("embed-pool"), "process", Map.of(), Limits.NONE,
+                        Set.of()),
                 m.pipeline().get(0));
         assertEquals(new ModelStep("onnx", "onnx"), m.pipeline().get(1));
         assertEquals(Map.of(), m.options());
@@ -120,7 +125,8 @@ class ManifestParserTest {
         ObjectNode m = realManifest();
         step(m, 0).set("confg", step(m, 0).remove("config"));
         assertProblem(problems(m),
-                "pipeline[0]: unknown field 'confg' (expected one of: name, plugin, model, entry, config, limits)");
+                "pipeline[0]: unknown field 'confg' (expected one of: name, plugin, model, entry, config, limits,"
+                        + " capabilities)");
     }
 
     @Test
@@ -128,7 +134,7 @@ class ManifestParserTest {
         ObjectNode m = realManifest();
         m.put("engin", "cpu");
         assertProblem(problems(m), "unknown field 'engin' (expected one of: name, version, task, description, files,"
-                + " input, pipeline, options, engine, limits)");
+                + " input, tokenizer, pipeline, generation, options, engine, limits)");
     }
 
     @Test
