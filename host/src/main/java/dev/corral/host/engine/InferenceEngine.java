@@ -57,7 +57,9 @@ public final class InferenceEngine implements AutoCloseable {
      * @throws ModelLoadException when the file is missing or is not a valid ONNX model, when an
      *                            input or output has a type Corral does not support, when CUDA is
      *                            asked for and cannot be used (unless {@code allowCpuFallback}),
-     *                            or when the warm-up run fails
+     *                            when the batching's sequence padding names a tensor the model
+     *                            does not have, or one without an open dim 1, or a pad value
+     *                            outside its input's type, or when the warm-up run fails
      * @throws IllegalStateException when the engine is closed
      */
     public ModelSession load(String modelName, Path onnxFile, EngineOptions options) throws ModelLoadException {
@@ -72,8 +74,12 @@ public final class InferenceEngine implements AutoCloseable {
         OrtSession session = opened.session();
         try {
             ModelSignature signature = ModelSignature.of(modelName, session);
+            SequencePadding padding = options.batching() == null ? null : options.batching().padding();
+            if (padding != null) {
+                signature.checkPadding(padding);
+            }
             StatsRecorder stats = new StatsRecorder();
-            BatchRunner runner = new BatchRunner(modelName, env, session, stats);
+            BatchRunner runner = new BatchRunner(modelName, env, session, stats, padding);
             warmUp(modelName, opened.device(), runner, signature);
             boolean batchable = options.batching() != null && signature.hasBatchDimension();
             if (options.batching() != null && !batchable) {
@@ -84,7 +90,7 @@ public final class InferenceEngine implements AutoCloseable {
             RequestQueue queue = new RequestQueue(options.maxQueueSize(), batchable ? options.batching() : null);
             RequestScheduler scheduler = new RequestScheduler(modelName, queue, runner, pool, poolSize, stats);
             ModelSession model = new ModelSession(modelName, opened.device(), session, signature, batchable,
-                    scheduler, stats, openSessions::remove);
+                    padding, scheduler, stats, openSessions::remove);
             openSessions.add(model);
             LOG.log(Level.INFO, "model ''{0}'' loaded on {1}{2}: {3} -> {4}", modelName, model.device(),
                     batchable ? ", batched" : "", signature.inputs().values(), signature.outputs().values());
