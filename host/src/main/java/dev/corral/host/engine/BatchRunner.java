@@ -15,12 +15,16 @@ final class BatchRunner {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final StatsRecorder stats;
+    private final SequencePadding padding;
 
-    BatchRunner(String modelName, OrtEnvironment env, OrtSession session, StatsRecorder stats) {
+    /** @param padding the model's sequence padding, or {@code null} when it has none */
+    BatchRunner(String modelName, OrtEnvironment env, OrtSession session, StatsRecorder stats,
+                SequencePadding padding) {
         this.modelName = modelName;
         this.env = env;
         this.session = session;
         this.stats = stats;
+        this.padding = padding;
     }
 
     /**
@@ -34,7 +38,7 @@ final class BatchRunner {
             if (batch.size() == 1) {
                 outputs = List.of(runOnce(batch.getFirst().inputs()));
             } else {
-                outputs = BatchTensors.split(runOnce(BatchTensors.stack(batch)), batch);
+                outputs = BatchTensors.split(runOnce(BatchTensors.stack(batch, padding)), batch, padding);
             }
         } catch (OrtException | RuntimeException e) {
             ServingException failure = new ServingException(ErrorKind.INFERENCE_FAILED, "model '" + modelName

@@ -27,6 +27,7 @@ public final class InferenceEngine implements AutoCloseable {
     private final int poolSize;
     private final ExecutorService pool;
     private final Set<ModelSession> openSessions = ConcurrentHashMap.newKeySet();
+    private final Set<DecoderSession> openDecoders = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /** An engine with one inference thread per available processor. */
@@ -57,7 +58,9 @@ public final class InferenceEngine implements AutoCloseable {
      * @throws ModelLoadException when the file is missing or is not a valid ONNX model, when an
      *                            input or output has a type Corral does not support, when CUDA is
      *                            asked for and cannot be used (unless {@code allowCpuFallback}),
-     *                            or when the warm-up run fails
+     *                            when the batching's sequence padding names a tensor the model
+     *                            does not have, or one without an open dim 1, or a pad value
+     *                            outside its input's type, or when the warm-up run fails
      * @throws IllegalStateException when the engine is closed
      */
     public ModelSession load(String modelName, Path onnxFile, EngineOptions options) throws ModelLoadException {
@@ -72,8 +75,12 @@ public final class InferenceEngine implements AutoCloseable {
         OrtSession session = opened.session();
         try {
             ModelSignature signature = ModelSignature.of(modelName, session);
+            SequencePadding padding = options.batching() == null ? null : options.batching().padding();
+            if (padding != null) {
+                signature.checkPadding(padding);
+            }
             StatsRecorder stats = new StatsRecorder();
-            BatchRunner runner = new BatchRunner(modelName, env, session, stats);
+            BatchRunner runner = new BatchRunner(modelName, env, session, stats, padding);
             warmUp(modelName, opened.device(), runner, signature);
             boolean batchable = options.batching() != null && signature.hasBatchDimension();
             if (options.batching() != null && !batchable) {
@@ -84,7 +91,7 @@ public final class InferenceEngine implements AutoCloseable {
             RequestQueue queue = new RequestQueue(options.maxQueueSize(), batchable ? options.batching() : null);
             RequestScheduler scheduler = new RequestScheduler(modelName, queue, runner, pool, poolSize, stats);
             ModelSession model = new ModelSession(modelName, opened.device(), session, signature, batchable,
-                    scheduler, stats, openSessions::remove);
+                    padding, scheduler, stats, openSessions::remove);
             openSessions.add(model);
             LOG.log(Level.INFO, "model ''{0}'' loaded on {1}{2}: {3} -> {4}", modelName, model.device(),
                     batchable ? ", batched" : "", signature.inputs().values(), signature.outputs().values());
@@ -97,6 +104,58 @@ public final class InferenceEngine implements AutoCloseable {
             closeQuietly(session);
             throw e;
         }
+    }
+
+    /**
+     * Loads a decoder-only language model with a KV cache for token-by-token generation, and warms
+     * it up with a one-token prompt and one step. Of the options, only the device (with its CPU
+     * fallback) and the intra-op threads apply: a decoder has no queue and no batching, and its
+     * runs happen on the threads of its callers (see {@link DecoderSession}).
+     *
+     * @throws ModelLoadException when the file is missing or is not a valid ONNX model, when CUDA
+     *                            is asked for and cannot be used (unless {@code allowCpuFallback}),
+     *                            when the model does not have the inputs and outputs of a cached
+     *                            decoder ({@code input_ids}, optional {@code position_ids} and
+     *                            {@code attention_mask}, {@code past_key_values.{i}.key|value} →
+     *                            {@code logits}, {@code present.{i}.key|value}; the message names
+     *                            the tensor that is missing or mismatched), or when the warm-up fails
+     * @throws IllegalStateException when the engine is closed
+     */
+    public DecoderSession loadDecoder(String modelName, Path onnxFile, EngineOptions options) throws ModelLoadException {
+        if (closed) {
+            throw new IllegalStateException("the inference engine is closed; cannot load model '" + modelName + "'");
+        }
+        if (!Files.isRegularFile(onnxFile)) {
+            throw new ModelLoadException("model '" + modelName + "': ONNX file " + onnxFile + " does not exist");
+        }
+        SessionFactory.OpenedSession opened = onPlatformThread("corral-load-" + modelName,
+                () -> SessionFactory.open(env, modelName, onnxFile, options));
+        OrtSession session = opened.session();
+        DecoderSession decoder;
+        try {
+            DecoderLayout layout = DecoderLayout.of(modelName, ModelSignature.of(modelName, session));
+            decoder = DecoderSession.open(modelName, opened.device(), env, session, layout, openDecoders::remove);
+        } catch (OrtException e) {
+            closeQuietly(session);
+            throw new ModelLoadException("model '" + modelName + "': cannot read the inputs and outputs of "
+                    + onnxFile + ": " + e.getMessage(), e);
+        } catch (ModelLoadException | RuntimeException e) {
+            closeQuietly(session);
+            throw e;
+        }
+        try {
+            onPlatformThread("corral-warmup-" + modelName, () -> {
+                decoder.warmUp();
+                return null;
+            });
+        } catch (ModelLoadException | RuntimeException e) {
+            decoder.close();
+            throw e;
+        }
+        openDecoders.add(decoder);
+        LOG.log(Level.INFO, "model ''{0}'' loaded as a cached decoder on {1}: {2} layers, vocabulary {3}",
+                modelName, decoder.device(), decoder.layers(), decoder.vocabSize());
+        return decoder;
     }
 
     private void warmUp(String modelName, Device device, BatchRunner runner, ModelSignature signature)
@@ -113,7 +172,7 @@ public final class InferenceEngine implements AutoCloseable {
     }
 
     /**
-     * Runs long native work (session creation) on a fresh platform thread: a JNI call would pin a
+     * Runs long native work (session creation, a decoder's warm-up) on a fresh platform thread: a JNI call would pin a
      * virtual caller's carrier for its whole length, and the inference pool is kept for runs.
      */
     private static <T> T onPlatformThread(String name, Callable<T> work) throws ModelLoadException {
@@ -144,13 +203,15 @@ public final class InferenceEngine implements AutoCloseable {
     }
 
     /**
-     * Closes every session still open (failing their waiting requests) and stops the pool. The
+     * Closes every session and decoder still open (failing their waiting requests and open
+     * generations) and stops the pool. The
      * ONNX Runtime environment is a process-wide singleton and stays open for other users.
      */
     @Override
     public void close() {
         closed = true;
         List.copyOf(openSessions).forEach(ModelSession::close);
+        List.copyOf(openDecoders).forEach(DecoderSession::close);
         pool.shutdown();
         try {
             if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {

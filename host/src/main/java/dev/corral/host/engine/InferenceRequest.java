@@ -12,30 +12,36 @@ import java.util.concurrent.ExecutionException;
 final class InferenceRequest {
     private final Map<String, Tensor> inputs;
     private final int rows;
+    private final long sequenceLength;
     private final String shapeKey;
     private final long submittedNanos = System.nanoTime();
     private final CompletableFuture<InferenceResult> result = new CompletableFuture<>();
 
-    private InferenceRequest(Map<String, Tensor> inputs, int rows, String shapeKey) {
+    private InferenceRequest(Map<String, Tensor> inputs, int rows, long sequenceLength, String shapeKey) {
         this.inputs = inputs;
         this.rows = rows;
+        this.sequenceLength = sequenceLength;
         this.shapeKey = shapeKey;
     }
 
     /** A request that runs on its own, as the caller shaped it. */
     static InferenceRequest single(Map<String, Tensor> inputs) {
-        return new InferenceRequest(inputs, 1, "");
+        return new InferenceRequest(inputs, 1, 0, "");
     }
 
     /**
      * A request that may share a run: its rows are the inputs' common dim 0, and it can be stacked
-     * with requests whose other dimensions are the same.
+     * with requests whose other dimensions are the same, apart from dim 1 of padded inputs.
      *
-     * @throws ServingException INFERENCE_FAILED when the inputs disagree on dim 0
+     * @param padding the model's sequence padding, or {@code null} when it has none
+     * @throws ServingException INFERENCE_FAILED when the inputs disagree on dim 0, or padded
+     *                          inputs disagree on dim 1 (the sequence length)
      */
-    static InferenceRequest batchable(String modelName, Map<String, Tensor> inputs) {
+    static InferenceRequest batchable(String modelName, Map<String, Tensor> inputs, SequencePadding padding) {
         long rows = -1;
         String rowsFrom = null;
+        long length = 0;
+        String lengthFrom = null;
         StringBuilder key = new StringBuilder();
         for (Map.Entry<String, Tensor> input : inputs.entrySet()) {
             long[] shape = input.getValue().shape();
@@ -46,9 +52,21 @@ final class InferenceRequest {
             }
             rows = shape[0];
             rowsFrom = input.getKey();
+            if (padding != null && padding.padsInput(input.getKey())) {
+                long own = shape[SequencePadding.AXIS];
+                if (lengthFrom != null && own != length) {
+                    throw new ServingException(ErrorKind.INFERENCE_FAILED, "model '" + modelName
+                            + "' pads its inputs along dim 1 as one sequence, but input '" + lengthFrom
+                            + "' has length " + length + " and input '" + input.getKey() + "' has " + own);
+                }
+                length = own;
+                lengthFrom = input.getKey();
+                // Any length shares a batch: the batch pads to its longest.
+                shape[SequencePadding.AXIS] = TensorInfo.DYNAMIC;
+            }
             key.append(Arrays.toString(Arrays.copyOfRange(shape, 1, shape.length)));
         }
-        return new InferenceRequest(inputs, Math.toIntExact(rows), key.toString());
+        return new InferenceRequest(inputs, Math.toIntExact(rows), length, key.toString());
     }
 
     Map<String, Tensor> inputs() {
@@ -59,7 +77,13 @@ final class InferenceRequest {
         return rows;
     }
 
-    /** Equal for requests that can be stacked together: same dimensions apart from dim 0. */
+    /** Dim 1 of the padded inputs; 0 when the model pads none. */
+    long sequenceLength() {
+        return sequenceLength;
+    }
+
+    /** Equal for requests that can be stacked together: same dimensions apart from dim 0 and
+     *  padded sequence lengths. */
     String shapeKey() {
         return shapeKey;
     }

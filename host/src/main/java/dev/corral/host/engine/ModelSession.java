@@ -21,18 +21,22 @@ public final class ModelSession implements AutoCloseable {
     private final OrtSession session;
     private final ModelSignature signature;
     private final boolean batchable;
+    private final SequencePadding padding;
     private final RequestScheduler scheduler;
     private final StatsRecorder stats;
     private final Consumer<ModelSession> onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    /** @param padding the sequence padding of a batched model, or {@code null} */
     ModelSession(String modelName, Device device, OrtSession session, ModelSignature signature, boolean batchable,
-                 RequestScheduler scheduler, StatsRecorder stats, Consumer<ModelSession> onClose) {
+                 SequencePadding padding, RequestScheduler scheduler, StatsRecorder stats,
+                 Consumer<ModelSession> onClose) {
         this.modelName = modelName;
         this.device = device;
         this.session = session;
         this.signature = signature;
         this.batchable = batchable;
+        this.padding = padding;
         this.scheduler = scheduler;
         this.stats = stats;
         this.onClose = onClose;
@@ -70,14 +74,15 @@ public final class ModelSession implements AutoCloseable {
      * @throws ServingException INFERENCE_FAILED when an input is missing or its type or static
      *                          dimensions differ from the model's (the message names the input,
      *                          the expected and the given type and shape), when a batched
-     *                          request's inputs disagree on dim 0, or when the run fails;
+     *                          request's inputs disagree on dim 0 or its padded inputs on
+     *                          dim 1, or when the run fails;
      *                          QUEUE_FULL (with a retry-after) at once when too many requests wait;
      *                          MODEL_NOT_READY when the session is closed, or closes while waiting
      */
     public InferenceResult infer(Map<String, Tensor> inputs) {
         Map<String, Tensor> modelInputs = signature.select(inputs);
         InferenceRequest request = batchable
-                ? InferenceRequest.batchable(modelName, modelInputs)
+                ? InferenceRequest.batchable(modelName, modelInputs, padding)
                 : InferenceRequest.single(modelInputs);
         return scheduler.submit(request);
     }
@@ -108,6 +113,7 @@ public final class ModelSession implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "ModelSession[" + modelName + " on " + device() + (batchable ? ", batched" : "") + "]";
+        return "ModelSession[" + modelName + " on " + device() + (batchable ? ", batched" : "")
+                + (batchable && padding != null ? ", padded" : "") + "]";
     }
 }

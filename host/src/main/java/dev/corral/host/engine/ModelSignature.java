@@ -74,6 +74,49 @@ final class ModelSignature {
     }
 
     /**
+     * Checks that padding fits this model: every padded input and output exists, has an open
+     * sequence dim 1, and each pad value fits its input's element type.
+     *
+     * @throws ModelLoadException naming the first tensor that does not fit
+     */
+    void checkPadding(SequencePadding padding) throws ModelLoadException {
+        for (Map.Entry<String, Long> padded : padding.padValues().entrySet()) {
+            TensorInfo input = sequenceTensor("input", padded.getKey(), inputs);
+            if (!fits(input.dtype(), padded.getValue())) {
+                throw new ModelLoadException("model '" + modelName + "': pad value " + padded.getValue()
+                        + " for input '" + input.name() + "' does not fit its element type " + input.dtype().label());
+            }
+        }
+        for (String output : padding.outputs()) {
+            sequenceTensor("output", output, outputs);
+        }
+    }
+
+    private TensorInfo sequenceTensor(String role, String name, Map<String, TensorInfo> declared)
+            throws ModelLoadException {
+        TensorInfo info = declared.get(name);
+        if (info == null) {
+            throw new ModelLoadException("model '" + modelName + "': padding names " + role + " '" + name
+                    + "', which the model does not have (its " + role + "s: " + declared.keySet() + ")");
+        }
+        if (info.rank() <= SequencePadding.AXIS || !info.isDynamic(SequencePadding.AXIS)) {
+            throw new ModelLoadException("model '" + modelName + "': padded " + role + " '" + name
+                    + "' must have an open sequence dimension 1, but it is declared " + info.describe());
+        }
+        return info;
+    }
+
+    private static boolean fits(DType dtype, long value) {
+        return switch (dtype) {
+            case INT64, FLOAT32, FLOAT64 -> true;
+            case INT32 -> value == (int) value;
+            case INT8 -> value == (byte) value;
+            case UINT8 -> value >= 0 && value <= 0xFF;
+            case BOOL -> value == 0 || value == 1;
+        };
+    }
+
+    /**
      * The model's inputs taken from {@code given}, in the model's order; tensors the model does
      * not take are left out.
      *
