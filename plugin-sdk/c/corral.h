@@ -123,6 +123,20 @@ int32_t corral_option_f64s(const char *key, int32_t key_len, double *dst, int32_
 CORRAL__IMPORT("log") void corral_log(int32_t level, const char *msg, int32_t len);
 CORRAL__IMPORT("set_error") void corral_set_error(int32_t code, const char *msg, int32_t len);
 
+/* 4.5 Capabilities. Any module may import these, but a call works only in a pipeline step
+ * whose manifest entry grants the capability (`"capabilities": ["tokenizer"]`); otherwise the
+ * host fails the call (500 plugin_capability_denied). The helpers corral_tokenize and
+ * corral_detokenize below handle buffer sizes and the host's limits. */
+#define CORRAL_TOKENIZER_ADD_SPECIAL 1      /* tokenizer_encode flags: add BOS, or [CLS]…[SEP] */
+#define CORRAL_TOKENIZER_SKIP_SPECIAL 1     /* tokenizer_decode flags: leave special tokens out */
+#define CORRAL_TOKENIZER_MAX_TEXT (1 << 20) /* bytes of text per encode call (the host's ceiling) */
+CORRAL__IMPORT("tokenizer_encode")
+int32_t corral_tokenizer_encode(const char *text, int32_t text_len, int32_t flags, int32_t *dst, int32_t dst_cap);
+CORRAL__IMPORT("tokenizer_decode")
+int32_t corral_tokenizer_decode(const int32_t *ids, int32_t count, int32_t flags, char *dst, int32_t dst_cap);
+CORRAL__IMPORT("tokenizer_token_id") int32_t corral_tokenizer_token_id(const char *str, int32_t str_len);
+CORRAL__IMPORT("tokenizer_vocab_size") int32_t corral_tokenizer_vocab_size(void);
+
 /* The ABI version export (ABI §2). Write it once, at file scope, in the plugin. */
 #define CORRAL_ABI_VERSION_EXPORT \
     CORRAL__EXPORT("corral_abi_version") CORRAL__WEAK int32_t corral_abi_version(void) { \
@@ -380,6 +394,13 @@ static inline void corral_arena_keep(void) {
     a->mark = a->top;
 }
 
+/* Gives back the end of the most recent allocation: ptr (of old_size bytes) keeps new_size.
+ * Does nothing when ptr is not the most recent allocation. */
+static inline void corral__arena_trim(void *ptr, size_t old_size, size_t new_size) {
+    corral__arena *a = corral__arena_get();
+    if (ptr && new_size <= old_size && (uintptr_t)ptr + old_size == a->top) a->top = (uintptr_t)ptr + new_size;
+}
+
 /* Bytes in use above __heap_base (kept plus this call's). */
 static inline size_t corral_arena_used(void) {
     corral__arena *a = corral__arena_get();
@@ -400,6 +421,21 @@ static inline int32_t corral_input_shape(int32_t index, int64_t *dims, int32_t c
     int32_t rank = corral_input_rank(index);
     for (int32_t i = 0; i < rank && i < cap; i++) dims[i] = corral_input_dim(index, i);
     return rank;
+}
+
+/* The whole data of input `index`, copied into the arena; *bytes gets its length. NULL when
+ * out of memory (error set). Fine for small inputs (text, token ids); read large tensors in
+ * pieces with corral_input_read instead, so memory stays bounded. */
+static inline void *corral_input_load(int32_t index, int32_t *bytes) {
+    int32_t n = corral_input_byte_size(index);
+    void *data = corral_alloc(n > 0 ? (size_t)n : 1);
+    if (!data) return (void *)0;
+    if (corral_input_read(index, 0, data, n) != n) {
+        corral_fail(CORRAL_ERR_PLUGIN, "input %d: input_read gave fewer than its %d bytes", (int)index, (int)n);
+        return (void *)0;
+    }
+    *bytes = n;
+    return data;
 }
 
 #define CORRAL__KEY(k) (k), (int32_t)corral_strlen(k)
@@ -815,6 +851,92 @@ static inline int32_t corral_json_emit(corral_json *j) {
     if (j->depth != 0)
         return corral_fail(CORRAL_ERR_PLUGIN, "JSON writer: %u container(s) left open", (unsigned)j->depth);
     return corral_output_json(j->data, (int32_t)j->len) == 0 ? 0 : CORRAL_ERR_PLUGIN;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Tokenizer capability (ABI §4.5). Each helper checks what the host would otherwise treat as
+ * an ABI violation (invalid UTF-8, text over 1 MiB, ids outside the vocabulary) and reports
+ * it with set_error(2, …) instead, naming what was wrong; the step's manifest entry must
+ * grant "tokenizer".
+ * ------------------------------------------------------------------------------------- */
+
+/* Offset of the first byte of s[0..len) that does not start a valid UTF-8 sequence, or -1. */
+static inline int32_t corral_utf8_invalid_at(const char *s, int32_t len) {
+    const unsigned char *u = (const unsigned char *)s;
+    for (int32_t i = 0; i < len;) {
+        if (u[i] < 0x80) { i++; continue; }
+        uint32_t seq = corral__utf8_seq(u + i, (uint32_t)(len - i));
+        if (!seq) return i;
+        i += (int32_t)seq;
+    }
+    return -1;
+}
+
+/* Encodes UTF-8 text with the model's tokenizer (flags: CORRAL_TOKENIZER_ADD_SPECIAL or 0).
+ * *ids gets the ids in arena memory; returns their count, or -1 (error set). Asks the host
+ * once with room for len + 16 ids (enough for WordPiece and byte-level BPE), and a second
+ * time with exactly the room needed when that was not enough. */
+static inline int32_t corral_tokenize(const char *text, int32_t len, int32_t flags, int32_t **ids) {
+    *ids = (int32_t *)0;
+    if (len < 0 || len > CORRAL_TOKENIZER_MAX_TEXT)
+        return corral_fail(CORRAL_ERR_INPUT, "the text is %d bytes; the tokenizer takes at most %d bytes at a time",
+                           (int)len, (int)CORRAL_TOKENIZER_MAX_TEXT), -1;
+    int32_t bad = corral_utf8_invalid_at(text, len);
+    if (bad >= 0) return corral_fail(CORRAL_ERR_INPUT, "the text is not valid UTF-8 (byte %d)", (int)bad), -1;
+    int32_t cap = len + 16;
+    int32_t *buf = (int32_t *)corral_alloc_array((size_t)cap, sizeof(int32_t));
+    if (!buf) return -1;
+    int32_t n = corral_tokenizer_encode(text, len, flags, buf, cap);
+    if (n < 0) return corral_fail(CORRAL_ERR_PLUGIN, "tokenizer_encode returned %d", (int)n), -1;
+    if (n > cap) {
+        int32_t *bigger = (int32_t *)corral_realloc(buf, (size_t)cap * 4, (size_t)n * 4);
+        if (!bigger) return -1;
+        buf = bigger;
+        int32_t again = corral_tokenizer_encode(text, len, flags, buf, n);
+        if (again != n)
+            return corral_fail(CORRAL_ERR_PLUGIN, "tokenizer_encode gave %d ids, then %d for the same text",
+                               (int)n, (int)again), -1;
+    } else {
+        corral__arena_trim(buf, (size_t)cap * 4, (size_t)n * 4);
+    }
+    *ids = buf;
+    return n;
+}
+
+/* Decodes ids to UTF-8 text in arena memory (flags: CORRAL_TOKENIZER_SKIP_SPECIAL or 0).
+ * Returns 0 and fills *out, or 1 (error set; ids outside the vocabulary are code 2). */
+static inline int32_t corral_detokenize(const int32_t *ids, int32_t count, int32_t flags, corral_str *out) {
+    out->ptr = "";
+    out->len = 0;
+    int32_t vocab = corral_tokenizer_vocab_size();
+    for (int32_t i = 0; i < count; i++)
+        if (ids[i] < 0 || ids[i] >= vocab)
+            return corral_fail(CORRAL_ERR_INPUT, "token id %d (at %d) is outside the vocabulary 0..%d",
+                               (int)ids[i], (int)i, (int)vocab - 1);
+    int32_t cap = count < (INT32_MAX - 16) / 8 ? count * 8 + 16 : INT32_MAX;
+    char *buf = (char *)corral_alloc((size_t)cap);
+    if (!buf) return 1;
+    int32_t n = corral_tokenizer_decode(ids, count, flags, buf, cap);
+    if (n < 0) return corral_fail(CORRAL_ERR_PLUGIN, "tokenizer_decode returned %d", (int)n);
+    if (n > cap) {
+        char *bigger = (char *)corral_realloc(buf, (size_t)cap, (size_t)n);
+        if (!bigger) return 1;
+        buf = bigger;
+        int32_t again = corral_tokenizer_decode(ids, count, flags, buf, n);
+        if (again != n)
+            return corral_fail(CORRAL_ERR_PLUGIN, "tokenizer_decode gave %d bytes, then %d for the same ids",
+                               (int)n, (int)again);
+    } else {
+        corral__arena_trim(buf, (size_t)cap, (size_t)n);
+    }
+    out->ptr = buf;
+    out->len = (uint32_t)n;
+    return 0;
+}
+
+/* The id of a token string (a C string, e.g. "</s>"), or -1 when the vocabulary lacks it. */
+static inline int32_t corral_token_id(const char *token) {
+    return corral_tokenizer_token_id(token, (int32_t)corral_strlen(token));
 }
 
 #endif /* CORRAL_H */

@@ -36,12 +36,19 @@ typedef struct stub_tensor {
 /* Inputs: the data is copied. */
 void stub_input(const char *name, int32_t dtype, const int64_t *dims, int32_t rank, const void *data, int32_t bytes);
 
+/* Replaces the data of input `name` (same byte length), e.g. to advance a step counter. */
+void stub_set_input_data(const char *name, const void *data, int32_t bytes);
+/* Forgets every input / every option (config stays). */
+void stub_reset_inputs(void);
+void stub_reset_options(void);
+
 /* Parameters: config (trusted) and options (untrusted). */
 void stub_config_int(const char *key, int64_t value);
 void stub_config_num(const char *key, double value);
 void stub_config_str(const char *key, const char *value);
 void stub_config_nums(const char *key, const double *values, int32_t count);
 void stub_option_int(const char *key, int64_t value);
+void stub_option_num(const char *key, double value);
 
 /* How often config_str was asked for `key` (to see a cache at work). */
 int stub_config_str_reads(const char *key);
@@ -53,6 +60,15 @@ int stub_output_count(void);
 const char *stub_json(void); /* NULL when none was written */
 int32_t stub_error_code(void); /* 0 when set_error was not called */
 const char *stub_error_message(void);
+
+/* The tokenizer capability (ABI §4.5), faked: id 0 "<pad>", 1 "<s>" (BOS, [CLS]), 2 "</s>"
+ * (EOS, [SEP]); byte b of the text is id 3 + b (repeated `ids_per_byte` times, default 1);
+ * vocabulary 259. Special tokens: 1 … 2 around the ids, or only the leading 1 with
+ * stub_tokenizer_bos_only(1). The stub checks flags, UTF-8, the 1 MiB ceiling and id ranges
+ * the way the host does: a violation ends the test. */
+void stub_tokenizer_bos_only(int on);
+void stub_tokenizer_ids_per_byte(int count);
+int stub_tokenizer_encode_calls(void);
 
 /* The memory limit that the native memory.grow enforces, in 64 KiB pages. */
 void stub_set_max_pages(uint32_t pages);

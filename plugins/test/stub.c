@@ -39,6 +39,17 @@ void stub_input(const char *name, int32_t dtype, const int64_t *dims, int32_t ra
     t->bytes = bytes;
 }
 
+void stub_set_input_data(const char *name, const void *data, int32_t bytes) {
+    int32_t index = corral_input_find(name, (int32_t)strlen(name));
+    if (index < 0 || inputs[index].bytes != bytes) violation("stub_set_input_data: no input '%s' of %d bytes", name, bytes);
+    memcpy(inputs[index].data, data, (size_t)bytes);
+}
+
+void stub_reset_inputs(void) {
+    for (int i = 0; i < input_total; i++) free(inputs[i].data);
+    input_total = 0;
+}
+
 static stub_tensor *input_at(int32_t index) {
     if (index < 0 || index >= input_total) violation("input index %d outside 0..%d", index, input_total - 1);
     return &inputs[index];
@@ -109,11 +120,14 @@ void stub_config_int(const char *key, int64_t value) { add(&config, key, INT)->i
 void stub_config_num(const char *key, double value) { add(&config, key, NUM)->d = value; }
 void stub_config_str(const char *key, const char *value) { add(&config, key, STR)->s = strdup(value); }
 void stub_option_int(const char *key, int64_t value) { add(&options, key, INT)->i = value; }
+void stub_option_num(const char *key, double value) { add(&options, key, NUM)->d = value; }
 void stub_config_nums(const char *key, const double *values, int32_t count) {
     param *p = add(&config, key, NUMS);
     memcpy(p->nums, values, sizeof(double) * (size_t)count);
     p->count = count;
 }
+
+void stub_reset_options(void) { options.total = 0; }
 
 static param *find(namespace_ *ns, const char *key, int32_t len) {
     for (int i = 0; i < ns->total; i++)
@@ -243,6 +257,56 @@ int stub_output_count(void) { return output_total; }
 const char *stub_json(void) { return json; }
 int32_t stub_error_code(void) { return error_code; }
 const char *stub_error_message(void) { return error_message; }
+
+/* ---- the tokenizer capability, faked: bytes <-> ids ----------------------------------------- */
+enum { FAKE_PAD, FAKE_BOS, FAKE_EOS, FAKE_BYTE0, FAKE_VOCAB = FAKE_BYTE0 + 256 };
+static const char *const fake_specials[FAKE_BYTE0] = {"<pad>", "<s>", "</s>"};
+static int bos_only, ids_per_byte = 1, encode_calls;
+
+void stub_tokenizer_bos_only(int on) { bos_only = on; }
+void stub_tokenizer_ids_per_byte(int count) { ids_per_byte = count; }
+int stub_tokenizer_encode_calls(void) { return encode_calls; }
+
+int32_t corral_tokenizer_encode(const char *text, int32_t len, int32_t flags, int32_t *dst, int32_t cap) {
+    encode_calls++;
+    if (flags & ~1) violation("tokenizer_encode flags %d (only bit 0 is defined)", flags);
+    if (len < 0 || len > (1 << 20)) violation("tokenizer_encode text of %d bytes (at most 1 MiB)", len);
+    if (cap < 0) violation("tokenizer_encode capacity %d", cap);
+    if (corral_utf8_invalid_at(text, len) >= 0) violation("tokenizer_encode text is not UTF-8");
+    int32_t n = 0;
+#define PUT(id) do { if (n < cap) dst[n] = (id); n++; } while (0)
+    if (flags & 1) PUT(FAKE_BOS);
+    for (int32_t i = 0; i < len; i++)
+        for (int k = 0; k < ids_per_byte; k++) PUT(FAKE_BYTE0 + (unsigned char)text[i]);
+    if ((flags & 1) && !bos_only) PUT(FAKE_EOS);
+#undef PUT
+    return n;
+}
+
+int32_t corral_tokenizer_decode(const int32_t *ids, int32_t count, int32_t flags, char *dst, int32_t cap) {
+    if (flags & ~1) violation("tokenizer_decode flags %d (only bit 0 is defined)", flags);
+    if (count < 0 || cap < 0) violation("tokenizer_decode count %d capacity %d", count, cap);
+    int32_t n = 0;
+    for (int32_t i = 0; i < count; i++) {
+        if (ids[i] < 0 || ids[i] >= FAKE_VOCAB) violation("tokenizer_decode id %d outside 0..%d", ids[i], FAKE_VOCAB - 1);
+        if (ids[i] >= FAKE_BYTE0) {
+            if (n < cap) dst[n] = (char)(ids[i] - FAKE_BYTE0);
+            n++;
+        } else if (!(flags & 1)) {
+            for (const char *s = fake_specials[ids[i]]; *s; s++, n++)
+                if (n < cap) dst[n] = *s;
+        }
+    }
+    return n;
+}
+
+int32_t corral_tokenizer_token_id(const char *str, int32_t len) {
+    for (int32_t id = 0; id < FAKE_BYTE0; id++)
+        if ((int32_t)strlen(fake_specials[id]) == len && memcmp(fake_specials[id], str, (size_t)len) == 0) return id;
+    return len == 1 ? FAKE_BYTE0 + (unsigned char)str[0] : -1;
+}
+
+int32_t corral_tokenizer_vocab_size(void) { return FAKE_VOCAB; }
 
 /* ---- linear memory: the arena's heap, grown page by page up to a limit -------------------- */
 #define NATIVE_RESERVED_PAGES 8192u /* 512 MiB of address space, committed only when touched */

@@ -1,8 +1,9 @@
 // Runs the committed .wasm files in a real WebAssembly engine (Node's) with a minimal `corral`
 // host, to catch what the native harness cannot: the wasm build itself (imports, exports,
 // __heap_base, memory.grow, bulk memory). Checks preprocess on a real photo against a
-// double-precision reference, postprocess's exact JSON with the real synset labels, and that
-// memory stops growing after the first call.
+// double-precision reference, postprocess's exact JSON with the real synset labels, the text
+// plugins over a fake tokenizer (tokenize, pool, chat template, the sampler's random draws),
+// and that memory stops growing after the first call.
 //   node plugins/test/wasm-smoke.mjs [MODELS_DIR] [IMAGES_DIR]
 import { readFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
@@ -52,6 +53,16 @@ function host(state) {
     output_json: (p, n) => { state.json = text(p, n); JSON.parse(state.json); return 0; },
     config_i64: cfg.i64, config_f64: cfg.f64, config_str: cfg.str, config_f64s: cfg.f64s,
     option_i64: opt.i64, option_f64: opt.f64, option_str: opt.str, option_f64s: opt.f64s,
+    // The tokenizer capability, faked as in plugins/test/stub.c: byte b = id 3+b, 1 … 2 around.
+    tokenizer_encode: (p, n, flags, dst, cap) => {
+      const ids = [...(flags & 1 ? [1] : []), ...bytes(p, n).slice().map((b) => b + 3), ...(flags & 1 ? [2] : [])];
+      new Int32Array(memory.buffer, dst, Math.min(cap, ids.length)).set(ids.slice(0, cap));
+      return ids.length;
+    },
+    tokenizer_decode: (p, count, flags, dst, cap) =>
+      put(dst, cap, Uint8Array.from(new Int32Array(memory.buffer, p, count).filter((id) => id >= 3), (id) => id - 3)),
+    tokenizer_token_id: (p, n) => (n === 1 ? bytes(p, 1)[0] + 3 : -1),
+    tokenizer_vocab_size: () => 259,
     log: (level, p, n) => console.error(`    [plugin log ${level}] ${text(p, n)}`),
     set_error: (code, p, n) => { state.error = { code, message: text(p, n) }; },
   };
@@ -173,6 +184,65 @@ function reference({ width: w, height: h, rgb }, resize, crop, mean, std) {
   check(sizes.every((s) => s === sizes[0]), `memory stays ${sizes[0]} bytes over 5 calls (${sizes})`);
   state.options.top_k = 0;
   check(plugin.exports.postprocess() !== 0 && state.error?.code === 3, `top_k 0 is refused with code 3`);
+}
+
+// ---- the text plugins ----
+const utf8 = (s) => new TextEncoder().encode(s);
+const i64s = (t) => Array.from(new BigInt64Array(t.data.slice().buffer), Number);
+{
+  const state = { inputs: [{ name: 'text', dtype: 2, dims: [5], data: utf8('hello') }], config: { max_length: 4 }, options: {}, outputs: {} };
+  const plugin = await load('text-tokenize', state);
+  check(plugin.exports.tokenize() === 0, `tokenize returned 0 (${JSON.stringify(state.error)})`);
+  const ids = state.outputs.input_ids;
+  check(ids?.dims.join() === '1,4' && i64s(ids).join() === `1,${104 + 3},${101 + 3},2`, `tokenize truncates keeping [SEP] (${ids && i64s(ids)})`);
+  check(i64s(state.outputs.attention_mask).join() === '1,1,1,1', 'attention mask of ones');
+  state.options.truncate = 0;
+  check(plugin.exports.tokenize() !== 0 && state.error?.code === 2 && state.error.message.includes('the text is 7 tokens'),
+    `truncate=false is refused with code 2 (${state.error?.message})`);
+}
+{
+  const hidden = new Float32Array([1, 2, 3, 4, 100, -100]);
+  const state = {
+    inputs: [{ name: 'last_hidden_state', dtype: 1, dims: [1, 3, 2], data: new Uint8Array(hidden.buffer) },
+      { name: 'attention_mask', dtype: 7, dims: [1, 3], data: new Uint8Array(new BigInt64Array([1n, 1n, 0n]).buffer) }],
+    config: {}, options: {}, outputs: {},
+  };
+  const plugin = await load('embed-pool', state);
+  check(plugin.exports.pool() === 0, `pool returned 0 (${JSON.stringify(state.error)})`);
+  check(state.json === '{"embedding":[0.5547002,0.8320503],"tokens":2}', `mean pool, normalised (${state.json})`);
+}
+{
+  const record = (pairs) => Buffer.concat(pairs.flatMap((s) => { const b = Buffer.from(s); const n = Buffer.alloc(4); n.writeUInt32LE(b.length); return [n, b]; }));
+  const state = {
+    inputs: [{ name: 'messages', dtype: 2, dims: [0], data: record(['user', 'Hi', 'assistant', 'Yo']) }],
+    config: { message_template: '{role}: {content}', generation_prompt: '\nassistant:', add_special_tokens: 0 }, options: {}, outputs: {},
+  };
+  state.inputs[0].dims = [state.inputs[0].data.length];
+  const plugin = await load('prompt-template', state);
+  check(plugin.exports.prompt() === 0, `prompt returned 0 (${JSON.stringify(state.error)})`);
+  const text = String.fromCharCode(...i64s(state.outputs.input_ids).map((id) => id - 3));
+  check(text === 'user: Hi\nassistant: Yo\nassistant:', `chat rendered (${JSON.stringify(text)})`);
+}
+{
+  // Flat logits: token = floor(512 · u); u from splitmix64 as java.util.SplittableRandom(1234567).
+  const v = 512, state = {
+    inputs: [{ name: 'logits', dtype: 1, dims: [v], data: new Uint8Array(new Float32Array(v).buffer) },
+      { name: 'tokens', dtype: 7, dims: [1], data: new Uint8Array(new BigInt64Array([5n]).buffer) },
+      { name: 'step', dtype: 7, dims: [1], data: new Uint8Array(8) }],
+    config: {}, options: { seed: 1234567, repetition_penalty: 1.2 }, outputs: {},
+  };
+  const plugin = await load('llm-sampler', state);
+  const drawn = [], sizes = [];
+  for (let step = 0; step < 200; step++) {
+    state.inputs[2].data = new Uint8Array(new BigInt64Array([BigInt(step)]).buffer);
+    check(plugin.exports.sample() === 0, `sample step ${step} returned 0 (${JSON.stringify(state.error)})`);
+    drawn.push(i64s(state.outputs.token)[0]);
+    sizes.push(plugin.exports.memory.buffer.byteLength);
+  }
+  check(drawn.slice(0, 3).join() === '179,88,272', `draws match SplittableRandom(1234567) (${drawn.slice(0, 3)})`);
+  check(sizes.every((s) => s === sizes[0]), `sampler memory stays ${sizes[0]} bytes over 200 calls`);
+  state.options.top_p = 2;
+  check(plugin.exports.sample() !== 0 && state.error?.code === 3, 'top_p 2 is refused with code 3');
 }
 
 console.log(`wasm smoke: ${passed} passed, ${failed} failed`);
