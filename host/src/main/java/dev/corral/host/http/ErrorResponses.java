@@ -5,6 +5,7 @@ import dev.corral.host.error.ErrorKind;
 import dev.corral.host.error.ServingException;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.lang.System.Logger.Level;
@@ -21,22 +22,32 @@ final class ErrorResponses {
     }
 
     static void register(HttpRouting.Builder routing) {
-        routing.error(ServingException.class, (req, res, e) -> send(res, e));
+        routing.error(ServingException.class, (req, res, e) -> send(req, res, e));
         routing.error(Exception.class, (req, res, e) -> {
             LOG.log(Level.ERROR, "bug: unexpected failure serving " + req.prologue().method().text() + " "
                     + req.path().path(), e);
-            send(res, new ServingException(ErrorKind.INTERNAL, "internal error (logged on the server)"));
+            send(req, res, new ServingException(ErrorKind.INTERNAL, "internal error (logged on the server)"));
         });
     }
 
+    /** OpenAI's routes answer in OpenAI's error shape, which its clients parse. */
+    private static void send(ServerRequest req, ServerResponse res, ServingException e) {
+        send(res, e, req.path().path().startsWith(OpenAiRoutes.PREFIX) ? OpenAiResponses.error(e) : body(e));
+    }
+
     static void send(ServerResponse res, ServingException e) {
+        send(res, e, body(e));
+    }
+
+    /** Sends a failure with a body of another API's shape (OpenAI's), keeping the status, the log and Retry-After. */
+    private static void send(ServerResponse res, ServingException e, Object body) {
         if (e.kind().status() >= 500 && e.kind() != ErrorKind.PLUGIN_DEADLINE_EXCEEDED) {
             LOG.log(Level.WARNING, e.kind().code() + ": " + e.getMessage());
         }
         if (e.retryAfter() != null) {
             res.header(HeaderNames.RETRY_AFTER, Long.toString(Math.max(1, e.retryAfter().toSeconds())));
         }
-        Json.send(res, e.kind().status(), body(e));
+        Json.send(res, e.kind().status(), body);
     }
 
     /** The error object alone, as it also appears per file in a multi-image response. */

@@ -1,6 +1,5 @@
 package dev.corral.host.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.corral.host.error.ErrorKind;
 import dev.corral.host.error.ServingException;
@@ -113,17 +112,7 @@ record ImageRequest(String model, List<EncodedImage> images, Map<String, Object>
     }
 
     private static ImageRequest fromJson(byte[] body, String model, Map<String, Object> options) {
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new ServingException(ErrorKind.INVALID_JSON, "the body is not valid JSON: " + e.getOriginalMessage());
-        } catch (java.io.IOException e) {
-            throw new ServingException(ErrorKind.INVALID_JSON, "the body is not valid JSON");
-        }
-        if (root == null || !root.isObject()) {
-            throw new ServingException(ErrorKind.INVALID_JSON, "the JSON body must be an object with \"image\" or \"images\"");
-        }
+        JsonNode root = JsonBody.object(body, "with \"image\" or \"images\"");
         for (var it = root.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!Set.of("model", "image", "images", "options").contains(field)) {
@@ -132,14 +121,14 @@ record ImageRequest(String model, List<EncodedImage> images, Map<String, Object>
             }
         }
         if (root.has("model")) {
-            model = text(root.get("model"), "model");
+            model = JsonBody.string(root.get("model"), "model");
         }
         JsonNode opts = root.get("options");
         if (opts != null && !opts.isNull()) {
             if (!opts.isObject()) {
                 throw new ServingException(ErrorKind.BAD_REQUEST, "\"options\" must be a JSON object");
             }
-            opts.fields().forEachRemaining(e -> options.put(e.getKey(), jsonValue(e.getValue())));
+            opts.fields().forEachRemaining(e -> options.put(e.getKey(), JsonBody.optionValue(e.getValue())));
         }
         boolean one = root.has("image");
         boolean many = root.has("images");
@@ -149,7 +138,7 @@ record ImageRequest(String model, List<EncodedImage> images, Map<String, Object>
         }
         List<EncodedImage> images = new ArrayList<>();
         if (one) {
-            images.add(fromBase64(text(root.get("image"), "image"), "image"));
+            images.add(fromBase64(JsonBody.string(root.get("image"), "image"), "image"));
         } else {
             JsonNode list = root.get("images");
             if (!list.isArray() || list.isEmpty()) {
@@ -159,36 +148,13 @@ record ImageRequest(String model, List<EncodedImage> images, Map<String, Object>
             for (int i = 0; i < list.size(); i++) {
                 String label = "images[" + i + "]";
                 try {
-                    images.add(fromBase64(text(list.get(i), label), label));
+                    images.add(fromBase64(JsonBody.string(list.get(i), label), label));
                 } catch (ServingException e) {
                     images.add(new EncodedImage(label, null, e));
                 }
             }
         }
         return new ImageRequest(model, images, options, many);
-    }
-
-    private static Object jsonValue(JsonNode v) {
-        if (v.isIntegralNumber()) {
-            return v.longValue();
-        }
-        if (v.isNumber()) {
-            return v.doubleValue();
-        }
-        if (v.isBoolean()) {
-            return v.booleanValue();
-        }
-        if (v.isTextual()) {
-            return v.textValue();
-        }
-        return v.toString();
-    }
-
-    private static String text(JsonNode v, String field) {
-        if (v == null || !v.isTextual()) {
-            throw new ServingException(ErrorKind.BAD_REQUEST, "\"" + field + "\" must be a string");
-        }
-        return v.textValue();
     }
 
     /** Plain base64, or a {@code data:image/png;base64,...} URL. */

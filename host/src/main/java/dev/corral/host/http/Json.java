@@ -32,4 +32,13 @@ final class Json {
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
         res.send(bytes);
     }
+
+    /** Compact JSON text of a value (an SSE event's data is one line). */
+    static String text(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

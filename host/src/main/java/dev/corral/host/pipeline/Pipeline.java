@@ -29,15 +29,30 @@ public final class Pipeline implements AutoCloseable {
      * @throws ServingException from any step; PLUGIN_FAILED when no step wrote a result
      */
     public String run(Map<String, Tensor> inputs, Parameters options, StageTimings timings) {
-        PipelineState state = new PipelineState(inputs);
-        for (PipelineStep step : steps) {
-            step.run(state, options, timings);
-        }
+        PipelineState state = execute(inputs, options, timings);
         if (state.resultJson() == null) {
             throw new ServingException(ErrorKind.PLUGIN_FAILED, "the pipeline ended without a result: its last step '"
                     + steps.get(steps.size() - 1).name() + "' wrote no JSON (output_json)");
         }
         return state.resultJson();
+    }
+
+    /**
+     * Runs every step in order and returns every tensor the request has at the end, for a caller
+     * that goes on with them (the token loop takes a prompt pipeline's {@code input_ids}).
+     *
+     * @throws ServingException from any step
+     */
+    public Map<String, Tensor> prepare(Map<String, Tensor> inputs, Parameters options, StageTimings timings) {
+        return execute(inputs, options, timings).tensors();
+    }
+
+    private PipelineState execute(Map<String, Tensor> inputs, Parameters options, StageTimings timings) {
+        PipelineState state = new PipelineState(inputs);
+        for (PipelineStep step : steps) {
+            step.run(state, options, timings);
+        }
+        return state;
     }
 
     @Override

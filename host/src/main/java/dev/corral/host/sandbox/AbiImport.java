@@ -32,7 +32,11 @@ enum AbiImport {
     OPTION_STR("option_str", List.of(I32, I32, I32, I32), I32),
     OPTION_F64S("option_f64s", List.of(I32, I32, I32, I32), I32),
     LOG("log", List.of(I32, I32, I32), null),
-    SET_ERROR("set_error", List.of(I32, I32, I32), null);
+    SET_ERROR("set_error", List.of(I32, I32, I32), null),
+    TOKENIZER_ENCODE("tokenizer_encode", List.of(I32, I32, I32, I32, I32), I32),
+    TOKENIZER_DECODE("tokenizer_decode", List.of(I32, I32, I32, I32, I32), I32),
+    TOKENIZER_TOKEN_ID("tokenizer_token_id", List.of(I32, I32), I32),
+    TOKENIZER_VOCAB_SIZE("tokenizer_vocab_size", List.of(), I32);
 
     /** The only module a plugin may import from. */
     static final String MODULE = "corral";

@@ -10,12 +10,15 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.host.error.ErrorKind;
+import dev.corral.host.error.ServingException;
 import dev.corral.host.tensor.DType;
 import dev.corral.host.tensor.Tensor;
+import dev.corral.host.tokenize.ModelTokenizer;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,18 +36,27 @@ final class HostImports {
     private static final int MAX_RANK = 8;
     private static final Level[] LOG_LEVELS = {Level.DEBUG, Level.INFO, Level.WARNING, Level.ERROR};
     private static final long[] ZERO = {0};
+    /** The most text one {@code tokenizer_encode} takes, and the most ids one {@code tokenizer_decode} takes. */
+    static final int MAX_TOKENIZER_TEXT_BYTES = 1 << 20;
+    static final int MAX_TOKENIZER_IDS = 1 << 18;
+    private static final int MAX_TOKEN_BYTES = 1024;
 
     private final CallContext context;
+    private final ModelTokenizer tokenizer;
     private final Logger logger;
 
-    private HostImports(CallContext context, Logger logger) {
+    private HostImports(CallContext context, ModelTokenizer tokenizer, Logger logger) {
         this.context = context;
+        this.tokenizer = tokenizer;
         this.logger = logger;
     }
 
-    /** Host functions for every import ABI v1 lists, bound to {@code context}. */
-    static ImportValues bind(CallContext context, Logger logger) {
-        HostImports host = new HostImports(context, logger);
+    /**
+     * Host functions for every import ABI v1 lists, bound to {@code context}; the tokenizer
+     * capability works only when {@code tokenizer} (the manifest's grant) is not null.
+     */
+    static ImportValues bind(CallContext context, ModelTokenizer tokenizer, Logger logger) {
+        HostImports host = new HostImports(context, tokenizer, logger);
         List<HostFunction> functions = new ArrayList<>();
         for (AbiImport i : AbiImport.values()) {
             functions.add(new HostFunction(AbiImport.MODULE, i.importName, i.type, host.handle(i)));
@@ -74,6 +86,10 @@ final class HostImports {
             case OPTION_F64S -> (inst, a) -> one(readF64s(inst, context.options(), true, a));
             case LOG -> (inst, a) -> log(inst.memory(), a[0], a[1], a[2]);
             case SET_ERROR -> (inst, a) -> setError(inst.memory(), a[0], a[1], a[2]);
+            case TOKENIZER_ENCODE -> (inst, a) -> one(tokenizerEncode(inst.memory(), a));
+            case TOKENIZER_DECODE -> (inst, a) -> one(tokenizerDecode(inst.memory(), a));
+            case TOKENIZER_TOKEN_ID -> (inst, a) -> one(tokenizerTokenId(inst.memory(), a[0], a[1]));
+            case TOKENIZER_VOCAB_SIZE -> (inst, a) -> one(granted(AbiImport.TOKENIZER_VOCAB_SIZE).vocabSize());
         };
     }
 
@@ -257,6 +273,82 @@ final class HostImports {
         return option
                 ? new GuestFault(ErrorKind.INVALID_OPTION, "option " + e.getMessage())
                 : new GuestFault(ErrorKind.PLUGIN_FAILED, "config value " + e.getMessage());
+    }
+
+    // --- capability: tokenizer (§4.5) ---
+
+    private ModelTokenizer granted(AbiImport i) {
+        if (tokenizer == null) {
+            throw new GuestFault(ErrorKind.PLUGIN_CAPABILITY_DENIED, "called " + i.importName
+                    + ", but the model's manifest does not grant this step the 'tokenizer' capability; grant it with"
+                    + " \"capabilities\": [\"tokenizer\"] on the step and a top-level \"tokenizer\": {\"file\": ROLE}");
+        }
+        return tokenizer;
+    }
+
+    private int tokenizerEncode(Memory memory, long[] a) {
+        ModelTokenizer t = granted(AbiImport.TOKENIZER_ENCODE);
+        long len = GuestMemory.u32(a[1]);
+        if (len > MAX_TOKENIZER_TEXT_BYTES) {
+            throw GuestFault.abi("tokenizer_encode was given " + len + " bytes of text; at most "
+                    + MAX_TOKENIZER_TEXT_BYTES + " a call");
+        }
+        String text = Utf8.decode(GuestMemory.read(memory, a[0], len, "tokenizer_encode text"), "tokenizer_encode text");
+        int[] ids = hostCall(() -> t.encode(text, flag(a[2], "tokenizer_encode")));
+        int n = (int) Math.min(ids.length, GuestMemory.u32(a[4]));
+        ByteBuffer bytes = ByteBuffer.allocate(n * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            bytes.putInt(ids[i]);
+        }
+        GuestMemory.write(memory, a[3], bytes.array(), bytes.capacity(), "tokenizer_encode destination");
+        return ids.length;
+    }
+
+    private int tokenizerDecode(Memory memory, long[] a) {
+        ModelTokenizer t = granted(AbiImport.TOKENIZER_DECODE);
+        long count = GuestMemory.u32(a[1]);
+        if (count > MAX_TOKENIZER_IDS) {
+            throw GuestFault.abi("tokenizer_decode was given " + count + " ids; at most " + MAX_TOKENIZER_IDS + " a call");
+        }
+        ByteBuffer raw = ByteBuffer.wrap(GuestMemory.read(memory, a[0], count * Integer.BYTES, "tokenizer_decode ids"))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        int[] ids = new int[(int) count];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = raw.getInt();
+            if (ids[i] < 0 || ids[i] >= t.vocabSize()) {
+                throw GuestFault.abi("tokenizer_decode id " + ids[i] + " at position " + i
+                        + " is outside the vocabulary (0.." + (t.vocabSize() - 1) + ")");
+            }
+        }
+        byte[] text = hostCall(() -> t.decode(ids, flag(a[2], "tokenizer_decode"))).getBytes(StandardCharsets.UTF_8);
+        int n = (int) Math.min(text.length, GuestMemory.u32(a[4]));
+        GuestMemory.write(memory, a[3], text, n, "tokenizer_decode destination");
+        return text.length;
+    }
+
+    private int tokenizerTokenId(Memory memory, long ptr, long lenArg) {
+        ModelTokenizer t = granted(AbiImport.TOKENIZER_TOKEN_ID);
+        long len = GuestMemory.u32(lenArg);
+        if (len > MAX_TOKEN_BYTES) {
+            throw GuestFault.abi("tokenizer_token_id was given a " + len + "-byte token; at most " + MAX_TOKEN_BYTES);
+        }
+        return t.tokenId(Utf8.decode(GuestMemory.read(memory, ptr, len, "tokenizer_token_id token"), "tokenizer_token_id token"));
+    }
+
+    private static boolean flag(long flags, String importName) {
+        if (flags != 0 && flags != 1) {
+            throw GuestFault.abi(importName + " flags are " + flags + "; ABI v1 defines only bit 0");
+        }
+        return flags == 1;
+    }
+
+    /** A host service's refusal (its queue is full, it is closing) keeps its kind for the client. */
+    private static <T> T hostCall(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (ServingException e) {
+            throw new GuestFault(e.kind(), e.getMessage());
+        }
     }
 
     // --- diagnostics (§4.4) ---

@@ -50,7 +50,7 @@ final class PluginInstance {
     static PluginInstance create(PluginDefinition plugin) {
         CallContext context = new CallContext(plugin.name(), plugin.config(), plugin.limits().maxOutputBytes());
         Instance.Builder builder = Instance.builder(plugin.module().module())
-                .withImportValues(HostImports.bind(context, plugin.logger()))
+                .withImportValues(HostImports.bind(context, plugin.tokenizer(), plugin.logger()))
                 .withMemoryLimits(plugin.memoryLimits())
                 // A plain byte[] behind the guest's memory: Chicory's default ByteBuffer memory
                 // costs about a third more per load/store in the preprocessor's inner loop.

@@ -55,7 +55,7 @@ public final class PluginRuntime implements AutoCloseable {
         try {
             ModuleRules.checkForSpec(spec, module.module());
             PluginDefinition definition = new PluginDefinition(spec.name(), module, spec.entryPoints(), spec.limits(),
-                    ModuleRules.memoryLimits(module.module(), spec.limits().maxMemoryPages()), spec.config(),
+                    ModuleRules.memoryLimits(module.module(), spec.limits().maxMemoryPages()), spec.config(), spec.tokenizer(),
                     System.getLogger("dev.corral.plugin." + spec.name()), watchdog);
             AtomicBoolean released = new AtomicBoolean();
             plugin = new Plugin(definition, () -> {

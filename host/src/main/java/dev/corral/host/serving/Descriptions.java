@@ -1,5 +1,6 @@
 package dev.corral.host.serving;
 
+import dev.corral.host.generate.GeneratorStats;
 import dev.corral.host.pipeline.ModelStep;
 import dev.corral.host.pipeline.PipelineStep;
 import dev.corral.host.pipeline.PluginStep;
@@ -77,6 +78,17 @@ final class Descriptions {
             }
         }
         return steps;
+    }
+
+    /** A generator's live counters. */
+    static Map<String, Object> generation(GeneratorStats stats) {
+        Map<String, Object> g = new LinkedHashMap<>();
+        g.put("max_concurrent", stats.maxConcurrent());
+        g.put("running", stats.running());
+        g.put("started", stats.started());
+        g.put("cancelled", stats.cancelled());
+        g.put("tokens", stats.tokens());
+        return g;
     }
 
     private static void putIfPresent(Map<String, Object> map, String key, Object value) {

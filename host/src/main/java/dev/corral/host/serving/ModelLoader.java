@@ -1,11 +1,14 @@
 package dev.corral.host.serving;
 
 import dev.corral.host.engine.BatchingOptions;
+import dev.corral.host.engine.DecoderSession;
 import dev.corral.host.engine.Device;
 import dev.corral.host.engine.EngineOptions;
 import dev.corral.host.engine.InferenceEngine;
 import dev.corral.host.engine.ModelLoadException;
+import dev.corral.host.engine.SequencePadding;
 import dev.corral.host.error.ServingException;
+import dev.corral.host.generate.Generator;
 import dev.corral.host.image.ImageDecoder;
 import dev.corral.host.pipeline.ModelStep;
 import dev.corral.host.pipeline.Pipeline;
@@ -19,13 +22,19 @@ import dev.corral.host.sandbox.PluginRuntime;
 import dev.corral.host.sandbox.PluginSpec;
 import dev.corral.host.tensor.DType;
 import dev.corral.host.tensor.Tensor;
+import dev.corral.host.tokenize.ModelTokenizer;
+import dev.corral.host.tokenize.TokenizerPool;
+import dev.corral.registry.Capability;
 import dev.corral.registry.EngineSpec;
 import dev.corral.registry.FileValue;
 import dev.corral.registry.FileVerificationException;
 import dev.corral.registry.FileVerifier;
+import dev.corral.registry.GenerationSpec;
+import dev.corral.registry.InputSpec;
 import dev.corral.registry.Limits;
 import dev.corral.registry.ModelManifest;
 import dev.corral.registry.PluginRef;
+import dev.corral.registry.TokenizerSpec;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -46,13 +55,18 @@ import java.util.Set;
 public final class ModelLoader {
     /** A mid-grey image: every image pipeline must handle it. */
     private static final int WARM_UP_SIZE = 64;
+    /** Every text pipeline must handle a short sentence; a generator warms up on two tokens of it. */
+    private static final String WARM_UP_TEXT = "Once upon a time";
+    private static final int WARM_UP_TOKENS = 2;
 
     private final PluginRuntime plugins;
     private final InferenceEngine engine;
+    private final TokenizerPool tokenizers;
 
-    public ModelLoader(PluginRuntime plugins, InferenceEngine engine) {
+    public ModelLoader(PluginRuntime plugins, InferenceEngine engine, TokenizerPool tokenizers) {
         this.plugins = plugins;
         this.engine = engine;
+        this.tokenizers = tokenizers;
     }
 
     public LoadedModel load(ModelManifest manifest) throws ModelLoadFailure {
@@ -61,31 +75,79 @@ public final class ModelLoader {
         } catch (FileVerificationException e) {
             throw new ModelLoadFailure(e.getMessage());
         }
+        ModelTokenizer tokenizer = null;
         List<PipelineStep> steps = new ArrayList<>();
+        Generator generator = null;
+        LoadedModel model = null;
         try {
+            tokenizer = loadTokenizer(manifest);
             for (dev.corral.registry.PipelineStep step : manifest.pipeline()) {
-                steps.add(loadStep(manifest, step));
+                steps.add(loadStep(manifest, step, tokenizer));
             }
-            LoadedModel model = new LoadedModel(manifest, new Pipeline(steps),
-                    new ImageDecoder(manifest.input().maxPixels()));
+            Pipeline pipeline = new Pipeline(steps);
+            if (manifest.generation() != null) {
+                generator = loadGenerator(manifest, pipeline, tokenizer);
+            }
+            ImageDecoder images = manifest.input().kind() == InputSpec.Kind.IMAGE
+                    ? new ImageDecoder(manifest.input().maxPixels()) : null;
+            model = new LoadedModel(manifest, pipeline, images, tokenizer, generator);
             warmUp(model);
             return model;
         } catch (ModelLoadFailure | RuntimeException e) {
-            steps.forEach(PipelineStep::close);
+            if (model != null) {
+                model.close();
+            } else {
+                if (generator != null) {
+                    generator.close();
+                }
+                steps.forEach(PipelineStep::close);
+                if (tokenizer != null) {
+                    tokenizer.close();
+                }
+            }
             throw e;
         }
     }
 
-    private PipelineStep loadStep(ModelManifest manifest, dev.corral.registry.PipelineStep step)
+    private ModelTokenizer loadTokenizer(ModelManifest manifest) throws ModelLoadFailure {
+        TokenizerSpec spec = manifest.tokenizer();
+        if (spec == null) {
+            return null;
+        }
+        try {
+            return ModelTokenizer.load(manifest.name(), manifest.resolve(manifest.file(spec.file())), tokenizers);
+        } catch (IOException e) {
+            throw new ModelLoadFailure("model '" + manifest.name() + "' tokenizer: " + e.getMessage());
+        }
+    }
+
+    /** The token loops of a text-generation model: its KV-cache decoder and its sampler plugin. */
+    private Generator loadGenerator(ModelManifest manifest, Pipeline prompt, ModelTokenizer tokenizer)
             throws ModelLoadFailure {
+        GenerationSpec spec = manifest.generation();
+        dev.corral.host.sandbox.Plugin sampler = loadPlugin(manifest, spec.sampler(), tokenizer);
+        DecoderSession decoder;
+        try {
+            decoder = engine.loadDecoder(manifest.name(), manifest.resolve(manifest.file(spec.model())),
+                    engineOptions(manifest.engine()));
+        } catch (ModelLoadException e) {
+            sampler.close();
+            throw new ModelLoadFailure(e.getMessage());
+        }
+        return new Generator(manifest.name(), prompt, decoder, sampler, spec.sampler().entry(), tokenizer,
+                Set.copyOf(spec.eosTokenIds()), spec.contextLength(), spec.maxConcurrent());
+    }
+
+    private PipelineStep loadStep(ModelManifest manifest, dev.corral.registry.PipelineStep step,
+                                  ModelTokenizer tokenizer) throws ModelLoadFailure {
         return switch (step) {
-            case dev.corral.registry.PluginStep p -> new PluginStep(p.name(), loadPlugin(manifest, p), p.entry());
+            case dev.corral.registry.PluginStep p -> new PluginStep(p.name(), loadPlugin(manifest, p, tokenizer), p.entry());
             case dev.corral.registry.ModelStep m -> new ModelStep(m.name(), loadSession(manifest, m));
         };
     }
 
-    private dev.corral.host.sandbox.Plugin loadPlugin(ModelManifest manifest, dev.corral.registry.PluginStep step)
-            throws ModelLoadFailure {
+    private dev.corral.host.sandbox.Plugin loadPlugin(ModelManifest manifest, dev.corral.registry.PluginStep step,
+                                                      ModelTokenizer tokenizer) throws ModelLoadFailure {
         String where = "model '" + manifest.name() + "' step '" + step.name() + "'";
         byte[] wasm;
         String pinned;
@@ -106,7 +168,8 @@ public final class ModelLoader {
             }
         }
         PluginSpec spec = new PluginSpec(label, wasm, pinned, Set.of(step.entry()),
-                limits(step.limits().orElse(manifest.limits())), config(manifest, step, where));
+                limits(step.limits().orElse(manifest.limits())), config(manifest, step, where),
+                step.capabilities().contains(Capability.TOKENIZER) ? tokenizer : null);
         try {
             return plugins.load(spec);
         } catch (PluginLoadException e) {
@@ -173,19 +236,30 @@ public final class ModelLoader {
             case CPU -> Device.CPU;
             case CUDA -> Device.CUDA;
         };
-        BatchingOptions batching = spec.batching() == null ? null
-                : new BatchingOptions(spec.batching().maxBatchSize(),
-                Duration.ofMillis(spec.batching().maxQueueDelayMs()));
+        EngineSpec.Batching b = spec.batching();
+        BatchingOptions batching = b == null ? null
+                : new BatchingOptions(b.maxBatchSize(), Duration.ofMillis(b.maxQueueDelayMs()),
+                b.padding() == null ? null
+                        : new SequencePadding(b.padding().inputs(), Set.copyOf(b.padding().outputs())));
         return new EngineOptions(device, spec.allowCpuFallback(), spec.intraOpThreads(), batching,
                 spec.maxQueueSize());
     }
 
+    /** One request of the model's kind, so that READY means it has really worked. */
     private static void warmUp(LoadedModel model) throws ModelLoadFailure {
-        byte[] grey = new byte[WARM_UP_SIZE * WARM_UP_SIZE * 3];
-        Arrays.fill(grey, (byte) 128);
-        Tensor image = Tensor.of(DType.UINT8, new long[] {WARM_UP_SIZE, WARM_UP_SIZE, 3}, grey);
         try {
-            model.run(Map.of(LoadedModel.IMAGE_TENSOR, image), model.parseOptions(Map.of()), new StageTimings());
+            if (model.manifest().generation() != null) {
+                model.generator().generate(model.generationRequest(
+                        Map.of(RequestTensors.TEXT, RequestTensors.text(WARM_UP_TEXT)), Map.of(), WARM_UP_TOKENS,
+                        List.of(), false));
+            } else if (model.manifest().input().kind() == InputSpec.Kind.TEXT) {
+                model.embed(List.of(WARM_UP_TEXT), model.parseOptions(Map.of()));
+            } else {
+                byte[] grey = new byte[WARM_UP_SIZE * WARM_UP_SIZE * 3];
+                Arrays.fill(grey, (byte) 128);
+                Tensor image = Tensor.of(DType.UINT8, new long[] {WARM_UP_SIZE, WARM_UP_SIZE, 3}, grey);
+                model.run(Map.of(RequestTensors.IMAGE, image), model.parseOptions(Map.of()), new StageTimings());
+            }
         } catch (ServingException e) {
             throw new ModelLoadFailure("model '" + model.name() + "' failed its warm-up request: " + e.getMessage());
         }

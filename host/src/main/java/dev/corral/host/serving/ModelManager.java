@@ -3,6 +3,7 @@ package dev.corral.host.serving;
 import dev.corral.host.error.ErrorKind;
 import dev.corral.host.error.ServingException;
 import dev.corral.registry.ModelManifest;
+import dev.corral.registry.ModelTask;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -74,7 +75,7 @@ public final class ModelManager implements AutoCloseable {
      */
     public LoadedModel resolve(String name, String inputKind) {
         if (name == null || name.isEmpty()) {
-            return onlyModelFor(inputKind);
+            return resolve(onlyModelWith("input", inputKind, inputKind + " input"), inputKind);
         }
         Entry entry = entries.get(name);
         if (entry == null) {
@@ -82,7 +83,7 @@ public final class ModelManager implements AutoCloseable {
                     "no model named '" + name + "' (loaded: " + String.join(", ", entries.keySet()) + ")");
         }
         return switch (entry.state()) {
-            case READY -> checkKind(entry.model(), inputKind);
+            case READY -> inputKind == null ? entry.model() : checkKind(entry.model(), inputKind);
             case LOADING -> throw new ServingException(ErrorKind.MODEL_NOT_READY,
                     "model '" + name + "' is still loading", RETRY_WHILE_LOADING, null);
             case FAILED -> throw new ServingException(ErrorKind.MODEL_NOT_READY,
@@ -90,21 +91,41 @@ public final class ModelManager implements AutoCloseable {
         };
     }
 
-    private LoadedModel onlyModelFor(String inputKind) {
+    /**
+     * The model a request names, or the only model with that task when it names none; it must
+     * have that task.
+     *
+     * @throws ServingException as {@link #resolve(String, String)}; BAD_REQUEST when the named
+     *                          model has another task
+     */
+    public LoadedModel resolve(String name, ModelTask task) {
+        String wire = task.wireName();
+        LoadedModel model = name == null || name.isEmpty()
+                ? resolve(onlyModelWith("task", wire, wire + " model"), (String) null)
+                : resolve(name, (String) null);
+        if (model.task() != task) {
+            throw new ServingException(ErrorKind.BAD_REQUEST, "model '" + model.name() + "' is a "
+                    + model.task().wireName() + " model; this request needs a " + wire + " model");
+        }
+        return model;
+    }
+
+    /** Names of models whose description has {@code key} = {@code value} (or unknown, for a broken manifest). */
+    private String onlyModelWith(String key, String value, String what) {
         List<String> candidates = new ArrayList<>();
         for (Map.Entry<String, Entry> e : entries.entrySet()) {
-            Object kind = e.getValue().description().get("input");
-            if (kind == null || kind.equals(inputKind)) {
+            Object v = e.getValue().description().get(key);
+            if (v == null || v.equals(value)) {
                 candidates.add(e.getKey());
             }
         }
         if (candidates.size() == 1) {
-            return resolve(candidates.getFirst(), inputKind);
+            return candidates.getFirst();
         }
         throw new ServingException(candidates.isEmpty() ? ErrorKind.MODEL_NOT_FOUND : ErrorKind.BAD_REQUEST,
-                candidates.isEmpty() ? "no model for " + inputKind + " input is loaded"
-                        : "several models take " + inputKind + " input (" + String.join(", ", candidates)
-                        + "): name one with ?model=");
+                candidates.isEmpty() ? "no " + what + " is loaded"
+                        : "several models could serve this (" + String.join(", ", candidates)
+                        + "): name one with \"model\" or ?model=");
     }
 
     private static LoadedModel checkKind(LoadedModel model, String inputKind) {
@@ -146,6 +167,9 @@ public final class ModelManager implements AutoCloseable {
     private static Map<String, Object> describe(Entry e) {
         Map<String, Object> d = new LinkedHashMap<>(e.description());
         d.put("state", e.state().name().toLowerCase());
+        if (e.model() != null && e.model().manifest().generation() != null) {
+            d.put("generation", Descriptions.generation(e.model().generator().stats()));
+        }
         if (e.error() != null) {
             d.put("error", e.error());
         }

@@ -3,6 +3,7 @@ package dev.corral.host.serving;
 import dev.corral.host.engine.InferenceEngine;
 import dev.corral.host.sandbox.PluginRuntime;
 import dev.corral.host.sandbox.SandboxMode;
+import dev.corral.host.tokenize.TokenizerPool;
 import dev.corral.registry.ManifestException;
 import dev.corral.registry.ModelManifest;
 import dev.corral.registry.ModelRepository;
@@ -17,12 +18,14 @@ import java.util.List;
 public final class ModelServer implements AutoCloseable {
     private final PluginRuntime plugins;
     private final InferenceEngine engine;
+    private final TokenizerPool tokenizers;
     private final ModelManager models;
 
     public ModelServer(SandboxMode mode, int inferThreads) {
         this.plugins = new PluginRuntime(mode);
         this.engine = new InferenceEngine(inferThreads);
-        this.models = new ModelManager(new ModelLoader(plugins, engine));
+        this.tokenizers = TokenizerPool.forCores();
+        this.models = new ModelManager(new ModelLoader(plugins, engine, tokenizers));
     }
 
     public ModelManager models() {
@@ -57,5 +60,6 @@ public final class ModelServer implements AutoCloseable {
         models.close();
         engine.close();
         plugins.close();
+        tokenizers.close();
     }
 }

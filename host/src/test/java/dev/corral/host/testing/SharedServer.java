@@ -6,12 +6,15 @@ import dev.corral.registry.Catalog;
 import dev.corral.registry.ModelFetcher;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * One real ModelServer over the repository's own {@code models/} folder, loaded once per test
  * JVM (loading compiles plugins and warms ONNX Runtime up, which is worth doing once).
  */
 public final class SharedServer {
+    /** Every model in the repository's {@code models/} folder. */
+    public static final List<String> MODELS = List.of("mobilenetv2", "stories260k", "all-minilm-l6-v2");
     private static ModelServer server;
 
     private SharedServer() {
@@ -20,7 +23,9 @@ public final class SharedServer {
     public static synchronized ModelServer get() {
         if (server == null) {
             Path models = TestPaths.repoRoot().resolve("models");
-            fetch(models, "mobilenetv2");
+            for (String name : MODELS) {
+                fetch(models, name);
+            }
             server = new ModelServer(SandboxMode.COMPILED, 2);
             server.loadAll(models);
             if (!server.models().allReady()) {

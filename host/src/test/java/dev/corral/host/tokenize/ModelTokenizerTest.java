@@ -1,0 +1,104 @@
+package dev.corral.host.tokenize;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.corral.host.error.ErrorKind;
+import dev.corral.host.error.ServingException;
+import dev.corral.host.testing.TestPaths;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The host's tokenizer, with the real stories260k tokenizer.json through DJL. */
+class ModelTokenizerTest {
+    private static TokenizerPool pool;
+    private static ModelTokenizer stories;
+
+    @BeforeAll
+    static void load() throws IOException {
+        pool = new TokenizerPool(2, 8);
+        stories = ModelTokenizer.load("stories260k", TestPaths.modelMirror().resolve("stories260k/tokenizer.json"), pool);
+    }
+
+    @AfterAll
+    static void close() {
+        stories.close();
+        pool.close();
+    }
+
+    @Test
+    void encodesAsLlama2cDoesWithBosAndDecodesBack() {
+        assertArrayEquals(new int[] {1, 403, 407, 261, 378}, stories.encode("Once upon a time", true));
+        assertArrayEquals(new int[] {403, 407, 261, 378}, stories.encode("Once upon a time", false));
+        assertEquals("Once upon a time", stories.decode(new int[] {1, 403, 407, 261, 378}, true));
+    }
+
+    @Test
+    void byteFallbackCharactersRoundTrip() {
+        int[] ids = stories.encode("café ☕", true);
+        assertEquals("café ☕", stories.decode(ids, true));
+        assertTrue(ids.length > 6, "☕ is not in the 512-token vocabulary: it is spelled in byte tokens");
+    }
+
+    @Test
+    void vocabularyLookups() {
+        assertEquals(512, stories.vocabSize());
+        assertEquals(2, stories.tokenId("</s>"));
+        assertEquals(-1, stories.tokenId("no such token"));
+    }
+
+    @Test
+    void anIdOutsideTheVocabularyIsRefusedBeforeTheNativeCall() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> stories.decode(new int[] {1, 512}, true));
+        assertTrue(e.getMessage().contains("512"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> stories.decode(new int[] {-1}, true));
+    }
+
+    @Test
+    void aClosedTokenizerRefusesCalls() throws IOException {
+        ModelTokenizer t = ModelTokenizer.load("closing", TestPaths.modelMirror().resolve("stories260k/tokenizer.json"), pool);
+        t.close();
+        ServingException e = assertThrows(ServingException.class, () -> t.encode("x", true));
+        assertEquals(ErrorKind.MODEL_NOT_READY, e.kind());
+    }
+
+    @Test
+    void aFileThatIsNotATokenizerFailsToLoadNamingIt(@TempDir Path dir) throws IOException {
+        Path bogus = Files.writeString(dir.resolve("tokenizer.json"), "{\"model\": {\"type\": \"BPE\"}}");
+        IOException e = assertThrows(IOException.class, () -> ModelTokenizer.load("bogus", bogus, pool));
+        assertTrue(e.getMessage().contains(bogus.toString()), e.getMessage());
+    }
+
+    @Test
+    void aFullPoolRefusesAtOnce() throws Exception {
+        try (TokenizerPool tiny = new TokenizerPool(1, 1)) {
+            java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+            Thread a = Thread.ofVirtual().start(() -> tiny.run(() -> {
+                hold.await();
+                return 0;
+            }));
+            Thread b = Thread.ofVirtual().start(() -> tiny.run(() -> 0));
+            ServingException full = null;
+            for (int i = 0; i < 200 && full == null; i++) {
+                try {
+                    tiny.run(() -> 0);
+                    Thread.sleep(5);
+                } catch (ServingException e) {
+                    full = e;
+                }
+            }
+            hold.countDown();
+            a.join();
+            b.join();
+            assertTrue(full != null && full.kind() == ErrorKind.QUEUE_FULL && full.retryAfter() != null,
+                    "one running and one queued call fill a pool of 1 thread and 1 queue slot");
+        }
+    }
+}
