@@ -11,6 +11,10 @@ import dev.corral.host.testing.TestPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,26 +83,37 @@ class ModelTokenizerTest {
     @Test
     void aFullPoolRefusesAtOnce() throws Exception {
         try (TokenizerPool tiny = new TokenizerPool(1, 1)) {
-            java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
-            Thread a = Thread.ofVirtual().start(() -> tiny.run(() -> {
+            CountDownLatch running = new CountDownLatch(1);
+            CountDownLatch hold = new CountDownLatch(1);
+            Thread busy = Thread.ofVirtual().start(() -> tiny.run(() -> {
+                running.countDown();
                 hold.await();
                 return 0;
             }));
-            Thread b = Thread.ofVirtual().start(() -> tiny.run(() -> 0));
-            ServingException full = null;
-            for (int i = 0; i < 200 && full == null; i++) {
-                try {
-                    tiny.run(() -> 0);
-                    Thread.sleep(5);
-                } catch (ServingException e) {
-                    full = e;
-                }
+            running.await();
+            // Of two more calls, one waits in the queue's only slot and the other is refused at once.
+            List<ServingException> refusals = new CopyOnWriteArrayList<>();
+            List<Thread> callers = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                callers.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        tiny.run(() -> 0);
+                    } catch (ServingException e) {
+                        refusals.add(e);
+                    }
+                }));
+            }
+            for (int i = 0; i < 400 && refusals.isEmpty(); i++) {
+                Thread.sleep(5);
             }
             hold.countDown();
-            a.join();
-            b.join();
-            assertTrue(full != null && full.kind() == ErrorKind.QUEUE_FULL && full.retryAfter() != null,
-                    "one running and one queued call fill a pool of 1 thread and 1 queue slot");
+            busy.join();
+            for (Thread t : callers) {
+                t.join();
+            }
+            assertEquals(1, refusals.size());
+            assertEquals(ErrorKind.QUEUE_FULL, refusals.getFirst().kind());
+            assertTrue(refusals.getFirst().retryAfter() != null);
         }
     }
 }
