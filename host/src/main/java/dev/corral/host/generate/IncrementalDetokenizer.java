@@ -41,7 +41,7 @@ final class IncrementalDetokenizer {
             ids = Arrays.copyOf(ids, size * 2);
         }
         ids[size++] = id;
-        String[] texts = tokenizer.decodeAll(new int[][] {
+        String[] texts = tokenizer.decodeAllOnCaller(new int[][] {
                 Arrays.copyOfRange(ids, prefixOffset, readOffset),
                 Arrays.copyOfRange(ids, prefixOffset, size)}, true);
         String before = texts[0];
@@ -59,7 +59,7 @@ final class IncrementalDetokenizer {
         if (readOffset == size) {
             return "";
         }
-        String[] texts = tokenizer.decodeAll(new int[][] {
+        String[] texts = tokenizer.decodeAllOnCaller(new int[][] {
                 Arrays.copyOfRange(ids, prefixOffset, readOffset),
                 Arrays.copyOfRange(ids, prefixOffset, size)}, true);
         readOffset = size;

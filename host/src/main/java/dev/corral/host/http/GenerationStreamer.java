@@ -52,7 +52,7 @@ final class GenerationStreamer {
         }
         long quietSince = System.nanoTime();
         while (true) {
-            TokenEvent event = channel.poll(POLL_MILLIS);
+            TokenEvent event = channel.poll(Math.min(POLL_MILLIS, Math.max(1, keepAlive.toMillis())));
             if (event != null) {
                 String data = format.token(event);
                 if (data != null) {

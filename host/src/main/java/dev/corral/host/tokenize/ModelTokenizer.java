@@ -12,9 +12,10 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * One model's Hugging Face tokenizer. Thread-safe. Every native call runs on the shared
- * {@link TokenizerPool}; {@link #close} waits for the calls in flight, because freeing the native
- * tokenizer under a running call would crash the process. The tokenizer never truncates nor pads:
+ * One model's Hugging Face tokenizer. Thread-safe. Native calls run on the shared
+ * {@link TokenizerPool}, all but the token loop's decoding ({@link #decodeAllOnCaller});
+ * {@link #close} waits for the calls in flight, because freeing the native tokenizer under a
+ * running call would crash the process. The tokenizer never truncates nor pads:
  * what to do with a long text is the plugin's decision (a tokenizer.json may carry its own
  * truncation and padding, e.g. MiniLM's 128; they are switched off at load).
  */
@@ -74,16 +75,25 @@ public final class ModelTokenizer implements AutoCloseable {
     }
 
     /**
-     * The texts of several id lists in one native call (the token loop decodes two windows a token).
+     * The texts of several id lists in one native call, run on the caller's thread: for the token
+     * loop, which decodes two windows every token on a platform thread of its own (so the work is
+     * already bounded, by the model's cap on concurrent generations) and would otherwise pay a
+     * hand-off to the pool and back on every token.
      *
      * @throws IllegalArgumentException when an id is outside the vocabulary
      */
-    public String[] decodeAll(int[][] ids, boolean skipSpecialTokens) {
+    public String[] decodeAllOnCaller(int[][] ids, boolean skipSpecialTokens) {
         long[][] wide = new long[ids.length][];
         for (int i = 0; i < ids.length; i++) {
             wide[i] = widen(ids[i]);
         }
-        return call(() -> tokenizer.batchDecode(wide, skipSpecialTokens));
+        try {
+            return guarded(() -> tokenizer.batchDecode(wide, skipSpecialTokens));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private long[] widen(int[] ids) {
@@ -110,18 +120,20 @@ public final class ModelTokenizer implements AutoCloseable {
     /** The lock is taken on the pool's thread, so that a caller that gives up waiting cannot let
      *  {@link #close} free the tokenizer under a call that is still running. */
     private <T> T call(Callable<T> work) {
-        return pool.run(() -> {
-            lifecycle.readLock().lock();
-            try {
-                if (closed) {
-                    throw new ServingException(ErrorKind.MODEL_NOT_READY, "the tokenizer of model '" + modelName
-                            + "' is closed: the model is unloading");
-                }
-                return work.call();
-            } finally {
-                lifecycle.readLock().unlock();
+        return pool.run(() -> guarded(work));
+    }
+
+    private <T> T guarded(Callable<T> work) throws Exception {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new ServingException(ErrorKind.MODEL_NOT_READY, "the tokenizer of model '" + modelName
+                        + "' is closed: the model is unloading");
             }
-        });
+            return work.call();
+        } finally {
+            lifecycle.readLock().unlock();
+        }
     }
 
     @Override
