@@ -25,8 +25,9 @@ public final class StageTimings {
         }
     }
 
+    /** Each stage's nanoseconds, in the order the stages ran. */
     public Map<String, Long> asNanos() {
-        return Map.copyOf(nanos);
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(nanos));
     }
 
     /** Stages in milliseconds, rounded to microseconds, plus {@code total}: what responses show. */
