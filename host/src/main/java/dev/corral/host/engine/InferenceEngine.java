@@ -64,14 +64,7 @@ public final class InferenceEngine implements AutoCloseable {
      * @throws IllegalStateException when the engine is closed
      */
     public ModelSession load(String modelName, Path onnxFile, EngineOptions options) throws ModelLoadException {
-        if (closed) {
-            throw new IllegalStateException("the inference engine is closed; cannot load model '" + modelName + "'");
-        }
-        if (!Files.isRegularFile(onnxFile)) {
-            throw new ModelLoadException("model '" + modelName + "': ONNX file " + onnxFile + " does not exist");
-        }
-        SessionFactory.OpenedSession opened = onPlatformThread("corral-load-" + modelName,
-                () -> SessionFactory.open(env, modelName, onnxFile, options));
+        SessionFactory.OpenedSession opened = open(modelName, onnxFile, options);
         OrtSession session = opened.session();
         try {
             ModelSignature signature = ModelSignature.of(modelName, session);
@@ -106,6 +99,18 @@ public final class InferenceEngine implements AutoCloseable {
         }
     }
 
+    /** Opens an ONNX Runtime session for either kind of model, on a platform thread. */
+    private SessionFactory.OpenedSession open(String modelName, Path onnxFile, EngineOptions options)
+            throws ModelLoadException {
+        if (closed) {
+            throw new IllegalStateException("the inference engine is closed; cannot load model '" + modelName + "'");
+        }
+        if (!Files.isRegularFile(onnxFile)) {
+            throw new ModelLoadException("model '" + modelName + "': ONNX file " + onnxFile + " does not exist");
+        }
+        return onPlatformThread("corral-load-" + modelName, () -> SessionFactory.open(env, modelName, onnxFile, options));
+    }
+
     /**
      * Loads a decoder-only language model with a KV cache for token-by-token generation, and warms
      * it up with a one-token prompt and one step. Of the options, only the device (with its CPU
@@ -122,14 +127,7 @@ public final class InferenceEngine implements AutoCloseable {
      * @throws IllegalStateException when the engine is closed
      */
     public DecoderSession loadDecoder(String modelName, Path onnxFile, EngineOptions options) throws ModelLoadException {
-        if (closed) {
-            throw new IllegalStateException("the inference engine is closed; cannot load model '" + modelName + "'");
-        }
-        if (!Files.isRegularFile(onnxFile)) {
-            throw new ModelLoadException("model '" + modelName + "': ONNX file " + onnxFile + " does not exist");
-        }
-        SessionFactory.OpenedSession opened = onPlatformThread("corral-load-" + modelName,
-                () -> SessionFactory.open(env, modelName, onnxFile, options));
+        SessionFactory.OpenedSession opened = open(modelName, onnxFile, options);
         OrtSession session = opened.session();
         DecoderSession decoder;
         try {

@@ -12,8 +12,8 @@ final class OpenAiRoutes {
 
     static void register(HttpRouting.Builder routing, ModelManager models, long maxBodyBytes, GenerationStreamer streamer) {
         routing.get("/v1/models", new OpenAiModelsHandler(models))
-                .post("/v1/completions", new OpenAiCompletionsHandler(models, maxBodyBytes, streamer))
-                .post("/v1/chat/completions", new OpenAiChatHandler(models, maxBodyBytes, streamer))
+                .post("/v1/completions", new OpenAiGenerationHandler(OpenAiApi.COMPLETIONS, models, maxBodyBytes, streamer))
+                .post("/v1/chat/completions", new OpenAiGenerationHandler(OpenAiApi.CHAT, models, maxBodyBytes, streamer))
                 .post("/v1/embeddings", new OpenAiEmbeddingsHandler(models, maxBodyBytes));
     }
 }

@@ -5,31 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.corral.host.testing.ReferenceGenerations;
-import dev.corral.host.testing.TestPaths;
+import dev.corral.host.testing.TestTokenizers;
 import dev.corral.host.tokenize.ModelTokenizer;
-import dev.corral.host.tokenize.TokenizerPool;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Incremental detokenization with the real stories260k tokenizer. */
 class IncrementalDetokenizerTest {
-    private static TokenizerPool pool;
-    private static ModelTokenizer tokenizer;
-
-    @BeforeAll
-    static void load() throws Exception {
-        pool = new TokenizerPool(1, 8);
-        tokenizer = ModelTokenizer.load("stories260k", TestPaths.modelMirror().resolve("stories260k/tokenizer.json"), pool);
-    }
-
-    @AfterAll
-    static void close() {
-        tokenizer.close();
-        pool.close();
-    }
+    private final ModelTokenizer tokenizer = TestTokenizers.stories();
 
     @Test
     void byteFallbackCharactersAreNeverEmittedBroken() {

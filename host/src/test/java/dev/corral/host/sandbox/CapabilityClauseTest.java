@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corral.host.error.ErrorKind;
-import dev.corral.host.testing.TestPaths;
-import dev.corral.host.tokenize.ModelTokenizer;
-import dev.corral.host.tokenize.TokenizerPool;
+import dev.corral.host.testing.TestTokenizers;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -20,25 +16,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 class CapabilityClauseTest {
     private static final String[] ENTRIES = {"encode", "encode_short", "decode", "lookup", "bad_flags", "bad_id",
         "bad_utf8", "vocab_size"};
-    private static TokenizerPool pool;
-    private static ModelTokenizer tokenizer;
-
-    @BeforeAll
-    static void loadTokenizer() throws Exception {
-        pool = new TokenizerPool(2, 16);
-        tokenizer = ModelTokenizer.load("stories260k", TestPaths.modelMirror().resolve("stories260k/tokenizer.json"), pool);
-    }
-
-    @AfterAll
-    static void close() {
-        tokenizer.close();
-        pool.close();
-    }
-
     private static Plugin granted(SandboxMode mode) throws PluginLoadException {
         return Fixtures.runtime(mode).load(new PluginSpec("tokenizer", Fixtures.wasm("tokenizer"), null,
                 java.util.Set.of(ENTRIES), PluginLimits.defaults().withDeadline(java.time.Duration.ofSeconds(30)),
-                Parameters.empty(), tokenizer));
+                Parameters.empty(), TestTokenizers.stories()));
     }
 
     @ParameterizedTest

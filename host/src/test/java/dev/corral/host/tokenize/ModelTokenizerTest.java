@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.corral.host.error.ErrorKind;
 import dev.corral.host.error.ServingException;
 import dev.corral.host.testing.TestPaths;
+import dev.corral.host.testing.TestTokenizers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,27 +16,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The host's tokenizer, with the real stories260k tokenizer.json through DJL. */
 class ModelTokenizerTest {
-    private static TokenizerPool pool;
-    private static ModelTokenizer stories;
-
-    @BeforeAll
-    static void load() throws IOException {
-        pool = new TokenizerPool(2, 8);
-        stories = ModelTokenizer.load("stories260k", TestPaths.modelMirror().resolve("stories260k/tokenizer.json"), pool);
-    }
-
-    @AfterAll
-    static void close() {
-        stories.close();
-        pool.close();
-    }
+    private final TokenizerPool pool = TestTokenizers.pool();
+    private final ModelTokenizer stories = TestTokenizers.stories();
 
     @Test
     void encodesAsLlama2cDoesWithBosAndDecodesBack() {
