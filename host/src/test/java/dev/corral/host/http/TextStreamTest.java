@@ -98,6 +98,21 @@ class TextStreamTest {
         assertEquals(400, embeddingModel.status());
     }
 
+    @Test
+    void aFailureAfterTheStreamBeganIsAnInBandErrorEventThenDone() {
+        // The prompt fits the byte limit but not the model's 512-token context: only the prompt
+        // plugin's tokenizing finds out, after the 200 has been sent.
+        String prompt = "a ".repeat(600);
+        HttpCalls.Sse sse = http.stream("/infer/text/stream", "{\"prompt\": \"" + prompt + "\", \"max_tokens\": 4}");
+        assertEquals(200, sse.status());
+        assertEquals(List.of("[DONE]"), sse.data().subList(sse.data().size() - 1, sse.data().size()));
+        JsonNode error = sse.events().getLast().get("error");
+        assertEquals("invalid_input", error.get("code").asText(), sse.data().toString());
+        assertTrue(error.get("message").asText().contains("512"), error.toString());
+        HttpCalls.Response whole = http.postJson("/infer/text", "{\"prompt\": \"" + prompt + "\", \"max_tokens\": 4}");
+        assertEquals(422, whole.status(), "the same failure without a stream is an ordinary 422");
+    }
+
     /**
      * A client that goes away stops its generation: the loop checks before every model step, and
      * the writer notices the broken connection at its next write.
@@ -122,7 +137,9 @@ class TextStreamTest {
         JsonNode after = waitUntilIdle(before.get("started").asLong() + 1);
         long generated = after.get("tokens").asLong() - before.get("tokens").asLong();
         assertEquals(before.get("cancelled").asLong() + 1, after.get("cancelled").asLong(), after.toString());
-        assertTrue(generated <= read + 8, "the loop ran " + (generated - read) + " steps past what the client read");
+        // Typically 2: the step whose event reaches the closed socket (and brings back its reset),
+        // and the one computed while the next write fails; a loaded machine may add one in flight.
+        assertTrue(generated <= read + 4, "the loop ran " + (generated - read) + " steps past what the client read");
     }
 
     private JsonNode waitUntilIdle(long started) throws InterruptedException {
