@@ -57,6 +57,9 @@ public final class Main {
         WebServer web = WebServer.builder()
                 .host(args.get("host", "127.0.0.1"))
                 .port(args.intValue("port", 8080, 0, 65535))
+                // A streamed token is a small write; with Nagle's algorithm it would wait for the
+                // ACK of the previous one, which a client may delay by up to 40 ms.
+                .connectionOptions(o -> o.tcpNoDelay(true))
                 .routing(r -> HttpApi.routing(r, server.models(), maxBody))
                 .build()
                 .start();

@@ -41,11 +41,8 @@ final class IncrementalDetokenizer {
             ids = Arrays.copyOf(ids, size * 2);
         }
         ids[size++] = id;
-        String[] texts = tokenizer.decodeAllOnCaller(new int[][] {
-                Arrays.copyOfRange(ids, prefixOffset, readOffset),
-                Arrays.copyOfRange(ids, prefixOffset, size)}, true);
-        String before = texts[0];
-        String after = texts[1];
+        String before = window(readOffset);
+        String after = window(size);
         if (after.length() <= before.length() || after.charAt(after.length() - 1) == REPLACEMENT) {
             return "";
         }
@@ -59,10 +56,14 @@ final class IncrementalDetokenizer {
         if (readOffset == size) {
             return "";
         }
-        String[] texts = tokenizer.decodeAllOnCaller(new int[][] {
-                Arrays.copyOfRange(ids, prefixOffset, readOffset),
-                Arrays.copyOfRange(ids, prefixOffset, size)}, true);
+        String before = window(readOffset);
+        String after = window(size);
         readOffset = size;
-        return texts[1].length() > texts[0].length() ? texts[1].substring(texts[0].length()) : "";
+        return after.length() > before.length() ? after.substring(before.length()) : "";
+    }
+
+    /** The text of the window from {@code prefixOffset} up to {@code end}. */
+    private String window(int end) {
+        return tokenizer.decodeOnCaller(Arrays.copyOfRange(ids, prefixOffset, end), true);
     }
 }

@@ -31,6 +31,7 @@ final class GenerationStreamer {
     void stream(Generator generator, GenerationRequest request, ServerResponse res, StreamFormat format) {
         TokenChannel channel = new TokenChannel();
         CompletableFuture<GenerationResult> result = generator.start(request, channel);
+        result.whenComplete((done, failure) -> channel.end());
         SseStream sse = SseStream.open(res);
         try {
             pump(channel, result, sse, format);
@@ -63,7 +64,8 @@ final class GenerationStreamer {
                     quietSince = System.nanoTime();
                 }
             } else if (result.isDone()) {
-                // The loop hands over its last step before it completes, so nothing is left behind.
+                // The loop hands over its last step before it completes, and the channel keeps
+                // the order, so nothing is left behind.
                 finish(result, sse, format);
                 return;
             } else if (System.nanoTime() - quietSince >= keepAlive.toNanos()) {

@@ -13,7 +13,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * One model's Hugging Face tokenizer. Thread-safe. Native calls run on the shared
- * {@link TokenizerPool}, all but the token loop's decoding ({@link #decodeAllOnCaller});
+ * {@link TokenizerPool}, all but the token loop's decoding ({@link #decodeOnCaller});
  * {@link #close} waits for the calls in flight, because freeing the native tokenizer under a
  * running call would crash the process. The tokenizer never truncates nor pads:
  * what to do with a long text is the plugin's decision (a tokenizer.json may carry its own
@@ -75,20 +75,18 @@ public final class ModelTokenizer implements AutoCloseable {
     }
 
     /**
-     * The texts of several id lists in one native call, run on the caller's thread: for the token
-     * loop, which decodes two windows every token on a platform thread of its own (so the work is
-     * already bounded, by the model's cap on concurrent generations) and would otherwise pay a
-     * hand-off to the pool and back on every token.
+     * The text of {@code ids}, decoded on the caller's thread: for the token loop, which decodes
+     * every token on a platform thread of its own (so the work is already bounded, by the model's
+     * cap on concurrent generations) and would otherwise pay a hand-off to the pool and back on
+     * every token. One sequence at a time on purpose: the library's batch decode hands its work
+     * to a thread pool of its own, which costs more than the decode.
      *
      * @throws IllegalArgumentException when an id is outside the vocabulary
      */
-    public String[] decodeAllOnCaller(int[][] ids, boolean skipSpecialTokens) {
-        long[][] wide = new long[ids.length][];
-        for (int i = 0; i < ids.length; i++) {
-            wide[i] = widen(ids[i]);
-        }
+    public String decodeOnCaller(int[] ids, boolean skipSpecialTokens) {
+        long[] wide = widen(ids);
         try {
-            return guarded(() -> tokenizer.batchDecode(wide, skipSpecialTokens));
+            return guarded(() -> tokenizer.decode(wide, skipSpecialTokens));
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
