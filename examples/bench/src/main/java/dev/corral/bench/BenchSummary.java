@@ -81,23 +81,23 @@ public final class BenchSummary {
                 + load.path("errors").asInt() + " errors in " + load.path("requests").asInt();
     }
 
-    private static String latency(JsonNode l) {
+    static String latency(JsonNode l) {
         return "p50 " + f(l.path("p50Ms")) + " / p99 " + f(l.path("p99Ms")) + " / mean " + f(l.path("meanMs")) + " ms";
     }
 
-    private static String verdict(boolean met) {
+    static String verdict(boolean met) {
         return met ? "(met)" : "(MISSED)";
     }
 
-    private static String f(JsonNode n) {
+    static String f(JsonNode n) {
         return f(n.asDouble(Double.NaN));
     }
 
-    private static String f(double v) {
+    static String f(double v) {
         return String.format(Locale.ROOT, v >= 100 ? "%.0f" : v >= 10 ? "%.1f" : "%.2f", v);
     }
 
-    private static String pct(double ratio) {
+    static String pct(double ratio) {
         return String.format(Locale.ROOT, "%.1f %%", 100 * ratio);
     }
 

@@ -30,10 +30,12 @@ import java.util.concurrent.FutureTask;
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp examples/bench/target/corral-bench.jar dev.corral.bench.RawGenerationBench \
  *     [--model models/stories260k/stories260K.onnx] [--prompt-ids 1,403,407,261,378] [--tokens 128]
- *     [--intra-op 1] [--scale 1.0] [--json examples/bench/target/results/generation.json]
+ *     [--intra-op 1] [--scale 1.0] [--json examples/bench/target/results/generation.json] [--tokenizer …/tokenizer.json]
  * </pre>
  * The default prompt is "Once upon a time" as the model's tokenizer encodes it (BOS first).
- * {@code --model} defaults to the catalog's copy, else the shared mirror's.
+ * {@code --model} defaults to the catalog's copy, else the shared mirror's; {@code --tokenizer} to
+ * the {@code tokenizer.json} beside it. Also times the server's per-token detokenizing call
+ * ({@link DetokenizeCost}) over the generated ids.
  */
 public final class RawGenerationBench {
     /** What one loop measured over its measured generations. */
@@ -45,7 +47,7 @@ public final class RawGenerationBench {
     }
 
     public static void main(String[] argv) throws Exception {
-        BenchArgs args = new BenchArgs(argv, Set.of("model", "prompt-ids", "tokens", "intra-op", "scale", "json"));
+        BenchArgs args = new BenchArgs(argv, Set.of("model", "tokenizer", "prompt-ids", "tokens", "intra-op", "scale", "json"));
         Path model = args.path("model", defaultModel());
         long[] prompt = Arrays.stream(args.string("prompt-ids", "1,403,407,261,378").split(","))
                 .map(String::trim).mapToLong(Long::parseLong).toArray();
@@ -53,6 +55,7 @@ public final class RawGenerationBench {
         int intraOp = args.integer("intra-op", 1);
         double scale = args.decimal("scale", 1.0);
         Path jsonOut = args.path("json", "examples/bench/target/results/generation.json");
+        Path tokenizer = args.path("tokenizer", model.resolveSibling("tokenizer.json").toString());
         if (tokens < 2) {
             throw new IllegalArgumentException("--tokens must be at least 2 (the first token and one step), got " + tokens);
         }
@@ -72,8 +75,11 @@ public final class RawGenerationBench {
                     () -> generate(decoder, prompt, tokens), ids));
         }
         boolean same = Arrays.equals(ids.get("raw ORT loop"), ids.get("Corral DecoderSession"));
+        progress("detokenizing, as the server's token loop does");
+        Latency detokenize = DetokenizeCost.measure(tokenizer, prompt, ids.get("raw ORT loop"),
+                new Harness.Budget(seconds(scale, 1), seconds(scale, 3), 1, Integer.MAX_VALUE));
 
-        System.out.println(markdown(rows, intraOp, same, ids.get("raw ORT loop")));
+        System.out.println(markdown(rows, intraOp, same, ids.get("raw ORT loop"), detokenize));
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
                 "java", Runtime.version().toString(),
@@ -85,6 +91,7 @@ public final class RawGenerationBench {
         report.put("loops", rows);
         report.put("same_ids", same);
         report.put("generated_ids", ids.get("raw ORT loop"));
+        report.put("detokenize_per_token", detokenize);
         Files.createDirectories(jsonOut.toAbsolutePath().getParent());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(jsonOut.toFile(), report);
         progress("wrote " + jsonOut);
@@ -146,7 +153,7 @@ public final class RawGenerationBench {
                 RawOrtBench.round(1000.0 / step.meanMs()), RawOrtBench.round(totals[0] * 1e9 / totals[1]));
     }
 
-    private static String markdown(List<Row> rows, int intraOp, boolean same, long[] ids) {
+    private static String markdown(List<Row> rows, int intraOp, boolean same, long[] ids, Latency detokenize) {
         MarkdownTable table = new MarkdownTable("greedy loop (intra-op " + intraOp + ")", "generations",
                 "TTFT mean ms", "TTFT p50", "step mean ms", "step p50", "step p99", "decode tokens/s",
                 "end-to-end tokens/s");
@@ -157,7 +164,9 @@ public final class RawGenerationBench {
         }
         return "## Greedy generation, stories260K\n\n" + table + "\nBoth loops produced the same ids: "
                 + (same ? "yes" : "NO — one of them is broken") + ". First ids: "
-                + Arrays.toString(Arrays.copyOf(ids, Math.min(ids.length, 12))) + "\n";
+                + Arrays.toString(Arrays.copyOf(ids, Math.min(ids.length, 12))) + "\n\nDetokenizing, per token (two "
+                + "windows in one native call, as the server's token loop does): mean " + detokenize.meanMs()
+                + " ms, p50 " + detokenize.p50Ms() + " ms, p99 " + detokenize.p99Ms() + " ms.\n";
     }
 
     private static Duration seconds(double scale, double seconds) {
