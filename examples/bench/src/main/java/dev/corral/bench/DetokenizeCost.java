@@ -9,8 +9,8 @@ import java.util.Arrays;
 /**
  * What turning one generated token into text costs the token loop: the server's incremental
  * detokenizer decodes, for every token, two short windows of the latest ids (up to the last
- * emitted token and up to the new one; six tokens of context) in one native Hugging Face
- * tokenizers call on the loop's own thread. This times exactly that call, token by token over a
+ * emitted token and up to the new one; six tokens of context), one native Hugging Face tokenizers
+ * call each, on the loop's own thread. This times exactly that call, token by token over a
  * generation's ids, so that the server's time per token can be split without a profiler.
  */
 final class DetokenizeCost {
@@ -43,8 +43,8 @@ final class DetokenizeCost {
         for (int end = promptLength + 1; end <= ids.length; end++) {
             int from = Math.max(0, end - 1 - CONTEXT_TOKENS);
             long start = System.nanoTime();
-            tokenizer.decodeAllOnCaller(new int[][] {
-                    Arrays.copyOfRange(ids, from, end - 1), Arrays.copyOfRange(ids, from, end)}, true);
+            tokenizer.decodeOnCaller(Arrays.copyOfRange(ids, from, end - 1), true);
+            tokenizer.decodeOnCaller(Arrays.copyOfRange(ids, from, end), true);
             if (into != null) {
                 into.add(System.nanoTime() - start);
             }
