@@ -6,7 +6,6 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.corral.host.error.ErrorKind;
 import dev.corral.host.error.ServingException;
-import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -37,8 +36,6 @@ import java.util.function.Consumer;
  * <p>Batch 1 only: each generation has its own cache, and each run feeds one sequence.
  */
 public final class DecoderSession implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(DecoderSession.class.getName());
-
     private final String modelName;
     private final Device device;
     private final OrtEnvironment env;
@@ -277,10 +274,7 @@ public final class DecoderSession implements AutoCloseable {
         List.copyOf(openStates).forEach(DecoderState::unload);
         emptyCache.values().forEach(OnnxTensor::close);
         try {
-            session.close();
-        } catch (OrtException e) {
-            LOG.log(Level.WARNING, "model ''{0}'': closing its ONNX Runtime session failed: {1}", modelName,
-                    e.getMessage());
+            SessionFactory.closeQuietly(modelName, session);
         } finally {
             onClose.accept(this);
         }

@@ -66,7 +66,7 @@ public final class InferenceEngine implements AutoCloseable {
     public ModelSession load(String modelName, Path onnxFile, EngineOptions options) throws ModelLoadException {
         SessionFactory.OpenedSession opened = open(modelName, onnxFile, options);
         OrtSession session = opened.session();
-        try {
+        return built(modelName, onnxFile, session, () -> {
             ModelSignature signature = ModelSignature.of(modelName, session);
             SequencePadding padding = options.batching() == null ? null : options.batching().padding();
             if (padding != null) {
@@ -89,14 +89,7 @@ public final class InferenceEngine implements AutoCloseable {
             LOG.log(Level.INFO, "model ''{0}'' loaded on {1}{2}: {3} -> {4}", modelName, model.device(),
                     batchable ? ", batched" : "", signature.inputs().values(), signature.outputs().values());
             return model;
-        } catch (OrtException e) {
-            closeQuietly(session);
-            throw new ModelLoadException("model '" + modelName + "': cannot read the inputs and outputs of "
-                    + onnxFile + ": " + e.getMessage(), e);
-        } catch (ModelLoadException | RuntimeException e) {
-            closeQuietly(session);
-            throw e;
-        }
+        });
     }
 
     /** Opens an ONNX Runtime session for either kind of model, on a platform thread. */
@@ -129,18 +122,9 @@ public final class InferenceEngine implements AutoCloseable {
     public DecoderSession loadDecoder(String modelName, Path onnxFile, EngineOptions options) throws ModelLoadException {
         SessionFactory.OpenedSession opened = open(modelName, onnxFile, options);
         OrtSession session = opened.session();
-        DecoderSession decoder;
-        try {
-            DecoderLayout layout = DecoderLayout.of(modelName, ModelSignature.of(modelName, session));
-            decoder = DecoderSession.open(modelName, opened.device(), env, session, layout, openDecoders::remove);
-        } catch (OrtException e) {
-            closeQuietly(session);
-            throw new ModelLoadException("model '" + modelName + "': cannot read the inputs and outputs of "
-                    + onnxFile + ": " + e.getMessage(), e);
-        } catch (ModelLoadException | RuntimeException e) {
-            closeQuietly(session);
-            throw e;
-        }
+        DecoderSession decoder = built(modelName, onnxFile, session, () -> DecoderSession.open(modelName,
+                opened.device(), env, session, DecoderLayout.of(modelName, ModelSignature.of(modelName, session)),
+                openDecoders::remove));
         try {
             onPlatformThread("corral-warmup-" + modelName, () -> {
                 decoder.warmUp();
@@ -154,6 +138,26 @@ public final class InferenceEngine implements AutoCloseable {
         LOG.log(Level.INFO, "model ''{0}'' loaded as a cached decoder on {1}: {2} layers, vocabulary {3}",
                 modelName, decoder.device(), decoder.layers(), decoder.vocabSize());
         return decoder;
+    }
+
+    /** What a load builds from its freshly opened session. */
+    private interface SessionUse<T> {
+        T build() throws OrtException, ModelLoadException;
+    }
+
+    /** Builds on a fresh session, which is closed again when the build fails. */
+    private static <T> T built(String modelName, Path onnxFile, OrtSession session, SessionUse<T> use)
+            throws ModelLoadException {
+        try {
+            return use.build();
+        } catch (OrtException e) {
+            SessionFactory.closeQuietly(modelName, session);
+            throw new ModelLoadException("model '" + modelName + "': cannot read the inputs and outputs of "
+                    + onnxFile + ": " + e.getMessage(), e);
+        } catch (ModelLoadException | RuntimeException e) {
+            SessionFactory.closeQuietly(modelName, session);
+            throw e;
+        }
     }
 
     private void warmUp(String modelName, Device device, BatchRunner runner, ModelSignature signature)
@@ -189,14 +193,6 @@ public final class InferenceEngine implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ModelLoadException(name + ": interrupted while creating the session", e);
-        }
-    }
-
-    private static void closeQuietly(OrtSession session) {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            LOG.log(Level.WARNING, "closing an ONNX Runtime session failed: {0}", e.getMessage());
         }
     }
 

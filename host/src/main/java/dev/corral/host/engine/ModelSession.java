@@ -1,10 +1,8 @@
 package dev.corral.host.engine;
 
-import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.corral.host.error.ServingException;
 import dev.corral.host.tensor.Tensor;
-import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -14,8 +12,6 @@ import java.util.function.Consumer;
  * called from many (virtual) threads at once.
  */
 public final class ModelSession implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(ModelSession.class.getName());
-
     private final String modelName;
     private final Device device;
     private final OrtSession session;
@@ -102,10 +98,7 @@ public final class ModelSession implements AutoCloseable {
         }
         try {
             scheduler.close();
-            session.close();
-        } catch (OrtException e) {
-            LOG.log(Level.WARNING, "model ''{0}'': closing its ONNX Runtime session failed: {1}", modelName,
-                    e.getMessage());
+            SessionFactory.closeQuietly(modelName, session);
         } finally {
             onClose.accept(this);
         }

@@ -105,4 +105,14 @@ final class SessionFactory {
     private static String availableProviders() {
         return OrtEnvironment.getAvailableProviders().stream().map(OrtProvider::name).collect(Collectors.joining(", "));
     }
+
+    /** Releases a session; a failure to do so is logged, not thrown (there is nothing left to undo). */
+    static void closeQuietly(String modelName, OrtSession session) {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            LOG.log(Level.WARNING, "model ''{0}'': closing its ONNX Runtime session failed: {1}", modelName,
+                    e.getMessage());
+        }
+    }
 }

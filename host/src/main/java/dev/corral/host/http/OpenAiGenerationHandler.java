@@ -6,7 +6,6 @@ import dev.corral.host.error.ErrorKind;
 import dev.corral.host.error.ServingException;
 import dev.corral.host.generate.GenerationRequest;
 import dev.corral.host.generate.GenerationResult;
-import dev.corral.host.serving.ChatMessage;
 import dev.corral.host.serving.LoadedModel;
 import dev.corral.host.serving.ModelManager;
 import dev.corral.host.tensor.Tensor;
@@ -14,8 +13,6 @@ import dev.corral.registry.ModelTask;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -44,7 +41,7 @@ final class OpenAiGenerationHandler implements Handler {
         OpenAiRequest request = OpenAiRequest.parse(RequestBody.read(req, maxBodyBytes), api.maxTokensField);
         LoadedModel model = models.resolve(request.model(), ModelTask.TEXT_GENERATION);
         Map<String, Tensor> prompt = api == OpenAiApi.CHAT
-                ? model.promptTensors(null, messages(request.body()))
+                ? model.promptTensors(null, TextRequest.messages(request.body().get("messages")))
                 : model.promptTensors(prompt(request.body()), null);
         Integer maxTokens = request.maxTokens() == null && api == OpenAiApi.COMPLETIONS
                 ? Integer.valueOf(COMPLETIONS_MAX_TOKENS) : request.maxTokens();
@@ -86,21 +83,5 @@ final class OpenAiGenerationHandler implements Handler {
             return p.get(0).textValue();
         }
         return JsonBody.string(p, "prompt");
-    }
-
-    private static List<ChatMessage> messages(JsonNode body) {
-        JsonNode list = body.get("messages");
-        if (list == null || !list.isArray() || list.isEmpty()) {
-            throw new ServingException(ErrorKind.BAD_REQUEST, "\"messages\" must be a non-empty list");
-        }
-        List<ChatMessage> messages = new ArrayList<>();
-        for (int i = 0; i < list.size(); i++) {
-            JsonNode m = list.get(i);
-            String role = JsonBody.string(m.get("role"), "messages[" + i + "].role");
-            // OpenAI's newer name for the system role.
-            messages.add(new ChatMessage(role.equals("developer") ? "system" : role,
-                    TextRequest.content(m.get("content"), "messages[" + i + "].content")));
-        }
-        return messages;
     }
 }

@@ -119,8 +119,9 @@ record TextRequest(String model, List<String> inputs, String prompt, List<ChatMe
         return this;
     }
 
-    private static List<ChatMessage> messages(JsonNode v) {
-        if (!v.isArray() || v.isEmpty()) {
+    /** A chat's messages, as Corral's and OpenAI's routes both take them. */
+    static List<ChatMessage> messages(JsonNode v) {
+        if (v == null || !v.isArray() || v.isEmpty()) {
             throw new ServingException(ErrorKind.BAD_REQUEST, "\"messages\" must be a non-empty list of"
                     + " {\"role\": …, \"content\": …}");
         }
@@ -130,14 +131,16 @@ record TextRequest(String model, List<String> inputs, String prompt, List<ChatMe
             if (!m.isObject()) {
                 throw new ServingException(ErrorKind.BAD_REQUEST, "messages[" + i + "] must be an object");
             }
-            out.add(new ChatMessage(JsonBody.string(m.get("role"), "messages[" + i + "].role"),
+            String role = JsonBody.string(m.get("role"), "messages[" + i + "].role");
+            // OpenAI's newer name for the system role.
+            out.add(new ChatMessage(role.equals("developer") ? "system" : role,
                     content(m.get("content"), "messages[" + i + "].content")));
         }
         return out;
     }
 
     /** A string, or OpenAI's list of parts of which only {@code {"type": "text", "text": …}} is taken. */
-    static String content(JsonNode v, String field) {
+    private static String content(JsonNode v, String field) {
         if (v != null && v.isArray()) {
             StringBuilder text = new StringBuilder();
             for (int i = 0; i < v.size(); i++) {
