@@ -10,8 +10,7 @@
 # LOAD_SECONDS (20), SCALE (1.0: multiplies the raw loop's measuring time).
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "$ROOT"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 PORT="${PORT:-18080}"
 PROMPT="${PROMPT:-Once upon a time}"
 PROMPT_IDS="${PROMPT_IDS:-1,403,407,261,378}"
@@ -23,53 +22,16 @@ WARMUP_SECONDS="${WARMUP_SECONDS:-5}"
 LOAD_SECONDS="${LOAD_SECONDS:-20}"
 SCALE="${SCALE:-1.0}"
 EMBEDDING_MODEL=all-minilm-l6-v2
-OUT="examples/bench/target/results"
-BENCH_JAR="examples/bench/target/corral-bench.jar"
-
-die() { echo "bench: $*" >&2; exit 1; }
-step() { echo "== $*" >&2; }
-
-# `./corral bench text` has already chosen a JDK 21+; run directly, this falls back to the JDK 25 here.
-if [[ -z "${JAVA_HOME:-}" || ! -x "$JAVA_HOME/bin/javac" ]]; then
-  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-fi
-[[ -x "$JAVA_HOME/bin/javac" ]] || die "no JDK at $JAVA_HOME: set JAVA_HOME to a JDK 21+ or run ./corral bench text"
-export PATH="$JAVA_HOME/bin:$PATH"
 command -v jq >/dev/null || die "jq is needed to write the unbatched copy of the $EMBEDDING_MODEL manifest (Debian: apt-get install jq)"
-bench_java() { java --enable-native-access=ALL-UNNAMED -XX:+UseG1GC -cp "$BENCH_JAR" "$@"; }
 
 LOAD_AVERAGE="$(cut -d' ' -f1-3 /proc/loadavg)"
-step "build (mvn package, tests skipped)"
-mvn -B -q -Dstyle.color=never -f "$ROOT/pom.xml" -DskipTests -pl examples/bench -am package >&2
-mkdir -p "$OUT"
-step "fetch the models"
-./corral fetch >&2
+build_and_fetch
 
 step "in-process: raw ONNX Runtime greedy loop and DecoderSession on stories260k, detokenizing (about 30 s)"
 bench_java dev.corral.bench.RawGenerationBench --prompt-ids "$PROMPT_IDS" --tokens "$TOKENS" --intra-op 1 \
   --scale "$SCALE" --json "$OUT/raw-generation.json" | tee "$OUT/raw-generation.md"
 
-SERVER_PID=
-stop_server() {
-  if [[ -n "$SERVER_PID" ]]; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=
-  fi
-}
 trap stop_server EXIT
-
-start_server() { # $1: models folder, $2: log file
-  ./corral serve --port "$PORT" --no-fetch --models "$1" >"$2" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 1 240); do
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$2" >&2; die "the server exited before it was ready"; }
-    [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/health/ready")" == 200 ]] && return
-    sleep 0.5
-  done
-  cat "$2" >&2
-  die "the server was not ready after 120 s"
-}
 
 embeddings() { # $1: name of the run
   step "embeddings: concurrency $CONCURRENCY, ${WARMUP_SECONDS} s warm-up + ${LOAD_SECONDS} s ($1)"
