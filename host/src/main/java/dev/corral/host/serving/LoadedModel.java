@@ -18,7 +18,6 @@ import dev.corral.registry.ModelManifest;
 import dev.corral.registry.ModelTask;
 import dev.corral.registry.RequestOptions;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -132,12 +131,11 @@ public final class LoadedModel implements AutoCloseable {
      *                          limits; the first failure among the texts, its message naming the input
      */
     public EmbeddingOutcome embed(List<String> texts, Parameters options) {
-        checkTexts(texts);
+        List<Tensor> tensors = textTensors(texts);
         List<Future<InferenceOutcome>> pending = new ArrayList<>();
         try (ExecutorService perText = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (String text : texts) {
-                pending.add(perText.submit(() -> run(Map.of(RequestTensors.TEXT, RequestTensors.text(text)),
-                        options, new StageTimings())));
+            for (Tensor text : tensors) {
+                pending.add(perText.submit(() -> run(Map.of(RequestTensors.TEXT, text), options, new StageTimings())));
             }
             List<Embedding> embeddings = new ArrayList<>();
             StageTimings all = new StageTimings();
@@ -191,12 +189,12 @@ public final class LoadedModel implements AutoCloseable {
      */
     public Tensor textTensor(String text, String what) {
         int limit = manifest.input().maxTextBytes();
-        int bytes = text.getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > limit) {
-            throw new ServingException(ErrorKind.TEXT_TOO_LONG, what + " is " + bytes + " bytes of UTF-8; model '"
-                    + name() + "' takes at most " + limit);
+        Tensor tensor = RequestTensors.text(text);
+        if (tensor.byteSize() > limit) {
+            throw new ServingException(ErrorKind.TEXT_TOO_LONG, what + " is " + tensor.byteSize()
+                    + " bytes of UTF-8; model '" + name() + "' takes at most " + limit);
         }
-        return RequestTensors.text(text);
+        return tensor;
     }
 
     /**
@@ -217,7 +215,8 @@ public final class LoadedModel implements AutoCloseable {
         return Map.of(RequestTensors.MESSAGES, chat);
     }
 
-    private void checkTexts(List<String> texts) {
+    /** Each text's request tensor, once the list and every text are within the manifest's limits. */
+    private List<Tensor> textTensors(List<String> texts) {
         if (texts.isEmpty()) {
             throw new ServingException(ErrorKind.BAD_REQUEST, "\"input\" is an empty list; give at least one text");
         }
@@ -225,9 +224,11 @@ public final class LoadedModel implements AutoCloseable {
             throw new ServingException(ErrorKind.TOO_MANY_INPUTS, texts.size() + " texts in one request; model '"
                     + name() + "' takes at most " + manifest.input().maxItems());
         }
+        List<Tensor> tensors = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
-            textTensor(texts.get(i), texts.size() == 1 ? "the text" : "input[" + i + "]");
+            tensors.add(textTensor(texts.get(i), texts.size() == 1 ? "the text" : "input[" + i + "]"));
         }
+        return tensors;
     }
 
     private Embedding embedding(String resultJson) {
