@@ -8,6 +8,12 @@ public enum ModelTask {
     TEXT_GENERATION,
     TEXT_EMBEDDING,
     TEXT_CLASSIFICATION,
+    /** Image + text query: detections ranked by how well their labels match the text. */
+    GROUNDING,
+    /** Image + text query: the document's OCR lines ranked by how well they match the text. */
+    DOCUMENT_QUERY,
+    /** Image + candidate texts: a two-tower (CLIP-shaped) model's softmax over the candidates. */
+    ZERO_SHOT_CLASSIFICATION,
     MULTIMODAL;
 
     /** The name used in manifests, e.g. {@code image-classification}. */
