@@ -138,13 +138,18 @@ run_tests() {
         sed -n 's/^void \([a-z0-9_]*\)(void) {$/ TEST(\1)/p' "$here"/test/*_test.c | tr -d '\n'
         echo
     } >"$tmp/tests.h"
-    for name in $(plugin_names); do sources+=("$here/$name/$name.c"); done
     # Sanitizers catch out-of-bounds and undefined behaviour that wasm would trap on (or not).
     if echo 'int main(void){return 0;}' | "$cc" -x c -fsanitize=address,undefined -o "$tmp/probe" - 2>/dev/null; then
         sanitize=(-fsanitize=address,undefined -fno-sanitize-recover=undefined)
     fi
-    "$cc" -std=c11 -D_DEFAULT_SOURCE -O1 -g -Wall -Wextra "${sanitize[@]}" -I "$sdk" -I "$here/test" -I "$tmp" \
-        -o "$tmp/harness" "$here"/test/*.c "${sources[@]}" -lm
+    local cflags=(-std=c11 -D_DEFAULT_SOURCE -O1 -g -Wall -Wextra "${sanitize[@]}" -I "$sdk" -I "$here/test" -I "$tmp")
+    # Each plugin is its own object, its entry points prefixed (plugin-name__entry), so that
+    # several plugins may export the same entry name, as separate modules do.
+    for name in $(plugin_names); do
+        "$cc" "${cflags[@]}" -DCORRAL_NATIVE_PREFIX="${name//-/_}__" -c -o "$tmp/$name.o" "$here/$name/$name.c"
+        sources+=("$tmp/$name.o")
+    done
+    "$cc" "${cflags[@]}" -o "$tmp/harness" "$here"/test/*.c "${sources[@]}" -lm
     local models="${CORRAL_MODELS:-$root/../shared/models}" status=0
     (cd "$root" && CORRAL_MODELS="$models" ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" "$tmp/harness" "$@") || status=1
     # The committed bytes themselves, in a real engine (Node's WebAssembly), when Node is here.

@@ -143,12 +143,23 @@ CORRAL__IMPORT("tokenizer_vocab_size") int32_t corral_tokenizer_vocab_size(void)
         return CORRAL_ABI_VERSION; \
     }
 
+/* A native build that links several plugins into one program (the test harness) defines
+ * CORRAL_NATIVE_PREFIX per plugin, so that two plugins' `postprocess` entries do not collide:
+ * the C symbol becomes PREFIX##NAME. The WebAssembly export is always NAME. */
+#if defined(__wasm__) || !defined(CORRAL_NATIVE_PREFIX)
+#define CORRAL__ENTRY_SYMBOL(NAME) NAME
+#else
+#define CORRAL__PASTE2(a, b) a##b
+#define CORRAL__PASTE(a, b) CORRAL__PASTE2(a, b)
+#define CORRAL__ENTRY_SYMBOL(NAME) CORRAL__PASTE(CORRAL_NATIVE_PREFIX, NAME)
+#endif
+
 /* Defines and exports an entry point `() -> i32` named NAME; the braces that follow are its
  * body. Every call starts with a fresh arena (see corral_alloc), so temporary memory of one
  * call is reused by the next and the instance's memory stops growing after the first calls. */
 #define CORRAL_ENTRY(NAME) \
     static int32_t corral__body_##NAME(void); \
-    CORRAL__EXPORT(#NAME) int32_t NAME(void) { \
+    CORRAL__EXPORT(#NAME) int32_t CORRAL__ENTRY_SYMBOL(NAME)(void) { \
         corral_arena_reset(); \
         return corral__body_##NAME(); \
     } \

@@ -9,7 +9,7 @@
 #include "harness.h"
 #include "tests.h"
 
-int32_t pool(void);
+int32_t embed_pool__pool(void);
 
 static void give(int s, int h, const float *hidden, const int64_t *mask) {
     int64_t hd[3] = {1, s, h}, md[2] = {1, s};
@@ -19,7 +19,7 @@ static void give(int s, int h, const float *hidden, const int64_t *mask) {
 
 static const char *run(void) {
     stub_begin_call();
-    int32_t rc = pool();
+    int32_t rc = embed_pool__pool();
     CHECK(rc == 0, "pool returned %d: %s", rc, stub_error_message());
     return rc == 0 ? stub_json() : NULL;
 }
@@ -47,7 +47,7 @@ static int parse(const char *json, float *out, int cap, long *tokens) {
 
 static void expect_failure(int code, const char *fragment) {
     stub_begin_call();
-    int32_t rc = pool();
+    int32_t rc = embed_pool__pool();
     CHECK(rc != 0, "pool should fail with code %d", code);
     CHECK(stub_error_code() == code, "error code %d, expected %d ('%s')", stub_error_code(), code, stub_error_message());
     CHECK(strstr(stub_error_message(), fragment) != NULL, "message '%s' lacks '%s'", stub_error_message(), fragment);

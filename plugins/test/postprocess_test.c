@@ -9,7 +9,7 @@
 #include "harness.h"
 #include "tests.h"
 
-int32_t postprocess(void);
+int32_t classify_postprocess__postprocess(void);
 
 static void give_logits(const float *values, int n, int batched) {
     int64_t dims[2] = {1, n};
@@ -19,7 +19,7 @@ static void give_logits(const float *values, int n, int batched) {
 /* Runs the entry point; returns the JSON, or NULL after a failed check. */
 static const char *run(void) {
     stub_begin_call();
-    int32_t rc = postprocess();
+    int32_t rc = classify_postprocess__postprocess();
     CHECK(rc == 0, "postprocess returned %d: %s", rc, stub_error_message());
     CHECK(rc != 0 || stub_json() != NULL, "no JSON was written");
     return rc == 0 ? stub_json() : NULL;
@@ -69,7 +69,7 @@ static int parse(const char *json, prediction *out, int cap) {
 
 static void expect_failure(int code, const char *fragment) {
     stub_begin_call();
-    int32_t rc = postprocess();
+    int32_t rc = classify_postprocess__postprocess();
     CHECK(rc != 0, "postprocess should fail with code %d", code);
     CHECK(stub_error_code() == code, "error code %d, expected %d ('%s')", stub_error_code(), code, stub_error_message());
     CHECK(strstr(stub_error_message(), fragment) != NULL, "message '%s' lacks '%s'", stub_error_message(), fragment);

@@ -9,7 +9,7 @@
 #include "harness.h"
 #include "tests.h"
 
-int32_t preprocess(void);
+int32_t imagenet_preprocess__preprocess(void);
 
 typedef unsigned char (*pixel_fn)(int y, int x, int c);
 
@@ -33,7 +33,7 @@ static void plain_normalisation(void) {
 /* Runs the entry point and returns the float32 output (checking its shape), or NULL. */
 static const float *run(const char *output_name, int crop) {
     stub_begin_call();
-    int32_t rc = preprocess();
+    int32_t rc = imagenet_preprocess__preprocess();
     CHECK(rc == 0, "preprocess returned %d: %s", rc, stub_error_message());
     if (rc) return NULL;
     const stub_tensor *t = stub_output(output_name);
@@ -213,7 +213,7 @@ void pre_reports_exhausted_memory(void) {
     stub_set_max_pages(4); /* 256 KiB: less than the 602,112-byte output */
     give_image("image", 300, 300, gradient);
     stub_begin_call();
-    CHECK(preprocess() != 0, "preprocess should fail without memory");
+    CHECK(imagenet_preprocess__preprocess() != 0, "preprocess should fail without memory");
     CHECK(stub_error_code() == 1 && strstr(stub_error_message(), "out of memory"), "error %d '%s'",
           stub_error_code(), stub_error_message());
 }
@@ -221,7 +221,7 @@ void pre_reports_exhausted_memory(void) {
 /* ---- refusals -------------------------------------------------------------------------------- */
 static void expect_failure(int code, const char *fragment) {
     stub_begin_call();
-    int32_t rc = preprocess();
+    int32_t rc = imagenet_preprocess__preprocess();
     CHECK(rc != 0, "preprocess should fail with code %d", code);
     CHECK(stub_error_code() == code, "error code %d, expected %d ('%s')", stub_error_code(), code, stub_error_message());
     CHECK(strstr(stub_error_message(), fragment) != NULL, "message '%s' lacks '%s'", stub_error_message(), fragment);

@@ -8,7 +8,7 @@
 #include "harness.h"
 #include "tests.h"
 
-int32_t prompt(void);
+int32_t prompt_template__prompt(void);
 
 static void give_text(const char *text) {
     int64_t dims[1] = {(int64_t)strlen(text)};
@@ -35,7 +35,7 @@ static void give_messages(const char *const *pairs, int count, const char *extra
 static const char *run(void) {
     static char text[8192];
     stub_begin_call();
-    int32_t rc = prompt();
+    int32_t rc = prompt_template__prompt();
     CHECK(rc == 0, "prompt returned %d: %s", rc, stub_error_message());
     if (rc) return NULL;
     const stub_tensor *t = stub_output("input_ids");
@@ -56,7 +56,7 @@ static void expect_text(const char *want) {
 
 static void expect_failure(int code, const char *fragment) {
     stub_begin_call();
-    int32_t rc = prompt();
+    int32_t rc = prompt_template__prompt();
     CHECK(rc != 0, "prompt should fail with code %d", code);
     CHECK(stub_error_code() == code, "error code %d, expected %d ('%s')", stub_error_code(), code, stub_error_message());
     CHECK(strstr(stub_error_message(), fragment) != NULL, "message '%s' lacks '%s'", stub_error_message(), fragment);

@@ -11,7 +11,7 @@
 #include "harness.h"
 #include "tests.h"
 
-int32_t sample(void);
+int32_t llm_sampler__sample(void);
 
 static void give(const float *logits, int v, const int64_t *tokens, int n, int64_t step) {
     int64_t lv[1] = {v}, tn[1] = {n}, one[1] = {1};
@@ -24,7 +24,7 @@ static void set_step(int64_t step) { stub_set_input_data("step", &step, 8); }
 
 static int64_t run(void) {
     stub_begin_call();
-    int32_t rc = sample();
+    int32_t rc = llm_sampler__sample();
     CHECK(rc == 0, "sample returned %d: %s", rc, stub_error_message());
     if (rc) return -1;
     const stub_tensor *t = stub_output("token");
@@ -34,7 +34,7 @@ static int64_t run(void) {
 
 static void expect_failure(int code, const char *fragment) {
     stub_begin_call();
-    int32_t rc = sample();
+    int32_t rc = llm_sampler__sample();
     CHECK(rc != 0, "sample should fail with code %d", code);
     CHECK(stub_error_code() == code, "error code %d, expected %d ('%s')", stub_error_code(), code, stub_error_message());
     CHECK(strstr(stub_error_message(), fragment) != NULL, "message '%s' lacks '%s'", stub_error_message(), fragment);

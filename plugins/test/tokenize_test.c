@@ -9,7 +9,7 @@
 #include "harness.h"
 #include "tests.h"
 
-int32_t tokenize(void);
+int32_t text_tokenize__tokenize(void);
 
 #define B(c) (3 + (unsigned char)(c)) /* the fake tokenizer's id of byte c */
 
@@ -39,14 +39,14 @@ static void expect_all(const char *name, int n, int64_t value) {
 
 static int run(void) {
     stub_begin_call();
-    int32_t rc = tokenize();
+    int32_t rc = text_tokenize__tokenize();
     CHECK(rc == 0, "tokenize returned %d: %s", rc, stub_error_message());
     return rc == 0;
 }
 
 static void expect_failure(int code, const char *fragment) {
     stub_begin_call();
-    int32_t rc = tokenize();
+    int32_t rc = text_tokenize__tokenize();
     CHECK(rc != 0, "tokenize should fail with code %d", code);
     CHECK(stub_error_code() == code, "error code %d, expected %d ('%s')", stub_error_code(), code, stub_error_message());
     CHECK(strstr(stub_error_message(), fragment) != NULL, "message '%s' lacks '%s'", stub_error_message(), fragment);
