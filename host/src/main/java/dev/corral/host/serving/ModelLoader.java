@@ -53,7 +53,7 @@ import java.util.Set;
  * request through the whole pipeline, so that a model is READY only once it has really worked.
  */
 public final class ModelLoader {
-    /** A mid-grey image: every image pipeline must handle it. */
+    /** A mid-grey image: every image pipeline must handle it (a multimodal one with the text below). */
     private static final int WARM_UP_SIZE = 64;
     /** Every text pipeline must handle a short sentence; a generator warms up on two tokens of it. */
     private static final String WARM_UP_TEXT = "Once upon a time";
@@ -257,8 +257,13 @@ public final class ModelLoader {
             } else {
                 byte[] grey = new byte[WARM_UP_SIZE * WARM_UP_SIZE * 3];
                 Arrays.fill(grey, (byte) 128);
-                Tensor image = Tensor.of(DType.UINT8, new long[] {WARM_UP_SIZE, WARM_UP_SIZE, 3}, grey);
-                model.run(Map.of(RequestTensors.IMAGE, image), model.parseOptions(Map.of()), new StageTimings());
+                Map<String, Tensor> inputs = new LinkedHashMap<>();
+                inputs.put(RequestTensors.IMAGE, Tensor.of(DType.UINT8, new long[] {WARM_UP_SIZE, WARM_UP_SIZE, 3}, grey));
+                if (model.manifest().input().kind() == InputSpec.Kind.MULTIMODAL) {
+                    inputs.put(RequestTensors.TEXT, RequestTensors.text(WARM_UP_TEXT));
+                    inputs.put(RequestTensors.TEXTS, RequestTensors.textList(List.of(WARM_UP_TEXT, WARM_UP_TEXT)));
+                }
+                model.run(inputs, model.parseOptions(Map.of()), new StageTimings());
             }
         } catch (ServingException e) {
             throw new ModelLoadFailure("model '" + model.name() + "' failed its warm-up request: " + e.getMessage());

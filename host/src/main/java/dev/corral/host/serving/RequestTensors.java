@@ -16,6 +16,8 @@ public final class RequestTensors {
     public static final String TEXT = "text";
     /** A chat: each message as u32 role length, role, u32 content length, content. */
     public static final String MESSAGES = "messages";
+    /** Every text part of a multimodal request, as a text list: each string as u32 length, bytes. */
+    public static final String TEXTS = "texts";
 
     private RequestTensors() {
     }
@@ -31,6 +33,14 @@ public final class RequestTensors {
             field(out, m.role());
             field(out, m.content());
         }
+        byte[] bytes = out.toByteArray();
+        return Tensor.of(DType.UINT8, new long[] {bytes.length}, bytes);
+    }
+
+    /** A text list (ABI.md §4.6): the strings back to back, each as u32 LE byte length, then its UTF-8. */
+    public static Tensor textList(List<String> texts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        texts.forEach(t -> field(out, t));
         byte[] bytes = out.toByteArray();
         return Tensor.of(DType.UINT8, new long[] {bytes.length}, bytes);
     }
