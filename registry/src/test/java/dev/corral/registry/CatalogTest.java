@@ -24,7 +24,7 @@ class CatalogTest {
         }
         Catalog catalog = Catalog.load(ProjectPaths.models().resolve("catalog.json"));
 
-        assertEquals(List.of("mobilenetv2", "yolox-nano", "ultraface-rfb-320", "all-minilm-l6-v2", "stories260k"),
+        assertEquals(List.of("mobilenetv2", "yolox-nano", "ultraface-rfb-320", "all-minilm-l6-v2", "stories260k", "ppocr-v4"),
                 List.copyOf(catalog.models().keySet()));
         int files = 0;
         for (Catalog.Model model : catalog.models().values()) {
@@ -133,6 +133,24 @@ class CatalogTest {
                 "models.toy.files[4].maven: expected Maven coordinates \"group:artifact:version\", found \"a:../b:1\"",
                 "models.toy.files[4].entry: expected a relative path inside the folder (no '..', not absolute),"
                         + " found \"../e.onnx\""), e.problems());
+    }
+
+    @Test
+    void ppocrComesFromItsNpmPackage() throws Exception {
+        Catalog.Model model = Catalog.load(ProjectPaths.models().resolve("catalog.json")).model("ppocr-v4");
+        NpmPackage pkg = new NpmPackage("gutenye", "ocr-models", "1.4.2");
+        assertEquals(List.of("ch_PP-OCRv4_det_infer.onnx", "ch_PP-OCRv4_rec_infer.onnx",
+                "ch_ppocr_mobile_v2.0_cls_infer.onnx", "ppocr_keys_v1.txt"),
+                model.files().stream().map(Catalog.File::path).toList());
+        for (Catalog.File file : model.files()) {
+            assertEquals(pkg, file.npm(), file.path());
+            assertEquals("package/assets/" + file.path(), file.entry());
+            assertEquals("MIT", file.license(), file.path());
+            assertTrue(file.note().contains("PaddleOCR's (Apache-2.0 upstream"), file.note());
+        }
+        assertEquals(new Catalog.File("ch_PP-OCRv4_det_infer.onnx",
+                "30a86f5731181461d08021402766601e4302a9b9b9666be8aff402696339cdff", 4745517, "MIT", null, null, pkg,
+                "package/assets/ch_PP-OCRv4_det_infer.onnx", null, model.files().get(0).note()), model.files().get(0));
     }
 
     @Test
