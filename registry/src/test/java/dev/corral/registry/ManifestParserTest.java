@@ -158,7 +158,7 @@ class ManifestParserTest {
         ((ObjectNode) m.get("engine")).put("device", "gpu");
         ((ObjectNode) m.get("input")).put("kind", "video");
         ManifestException e = problems(m);
-        assertProblemAt(e, "task", "expected one of \"image-classification\"");
+        assertProblemAt(e, "task", "expected one of \"document-query\", \"grounding\", \"image-classification\"");
         assertProblemAt(e, "task", "found \"classification\"");
         assertProblem(e, "engine.device: expected one of \"auto\", \"cpu\", \"cuda\", found \"gpu\"");
         assertProblem(e, "input.kind: expected one of \"image\", \"multimodal\", \"text\", found \"video\"");
