@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.host.pipeline.StageTimings;
 import dev.corral.host.sandbox.SandboxMode;
 import dev.corral.host.tensor.Tensor;
+import dev.corral.host.testing.TestPaths;
 import dev.corral.host.testing.TwoTowerFixture;
+import dev.corral.registry.ManifestParser;
+import dev.corral.registry.ModelManifest;
 import dev.corral.registry.ModelTask;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -109,6 +112,16 @@ class TwoTowerZeroShotTest {
         }
         assertTrue(stages.indexOf("image_encoder") < stages.indexOf("text_encoder")
                 && stages.indexOf("text_encoder") < stages.indexOf("rank"), "stages in pipeline order: " + stages);
+    }
+
+    @Test
+    void theClipExampleManifestHasTheFixturesShape() throws Exception {
+        // examples/manifests/clip-vit-b32 is the same chain over a real export: it must stay a
+        // manifest the registry accepts, with the steps this test proves.
+        ModelManifest clip = ManifestParser.parse(TestPaths.repoRoot().resolve("examples/manifests/clip-vit-b32/model.json"));
+        assertEquals(ModelTask.ZERO_SHOT_CLASSIFICATION, clip.task());
+        assertEquals(model.manifest().pipeline().stream().map(dev.corral.registry.PipelineStep::name).toList(),
+                clip.pipeline().stream().map(dev.corral.registry.PipelineStep::name).toList());
     }
 
     /** The request tensors of {@code /infer/multimodal}: the image, the first text, all texts as a list. */
