@@ -164,10 +164,16 @@ void pool_refuses_a_mask_of_another_length(void) {
 }
 
 void pool_refuses_wrong_hidden_rank_and_dtype(void) {
-    int64_t hd[2] = {3, 2}, md[2] = {1, 3};
-    stub_input("last_hidden_state", CORRAL_FLOAT32, hd, 2, three, 24);
+    int64_t hd[1] = {6}, md[2] = {1, 3};
+    stub_input("last_hidden_state", CORRAL_FLOAT32, hd, 1, three, 24);
     stub_input("attention_mask", CORRAL_INT64, md, 2, two_of_three, 24);
-    expect_failure(2, "input 'last_hidden_state' must be float32 [1,S,H]");
+    expect_failure(2, "input 'last_hidden_state' must be float32 [N,S,H] (token vectors) or [N,H] (pooled)");
+    stub_reset_inputs();
+    int32_t ints[6] = {0};
+    int64_t d3[3] = {1, 3, 2};
+    stub_input("last_hidden_state", CORRAL_INT32, d3, 3, ints, 24);
+    stub_input("attention_mask", CORRAL_INT64, md, 2, two_of_three, 24);
+    expect_failure(2, "got dtype 6 rank 3");
 }
 
 void pool_refuses_missing_mask(void) {
@@ -180,11 +186,118 @@ void pool_refuses_non_finite_values(void) {
     const float h[4] = {1, NAN, 2, 2};
     const int64_t m[2] = {1, 1};
     give(2, 2, h, m);
-    expect_failure(2, "input 'last_hidden_state' token 0 value 1 is not finite");
+    expect_failure(2, "input 'last_hidden_state' row 0 token 0 value 1 is not finite");
 }
 
 void pool_refuses_unknown_pooling(void) {
     give(3, 2, three, two_of_three);
     stub_config_str("pooling", "max");
     expect_failure(1, "config 'pooling' must be mean or cls, got 'max'");
+}
+
+/* ---- batches: output "tensor", pooled inputs, the empty batch ---- */
+
+/* Checks output `name` is float32 [rows,cols] holding want. */
+static void expect_floats(const char *name, int rows, int cols, const float *want) {
+    const stub_tensor *t = stub_output(name);
+    CHECK(t != NULL, "no output '%s'", name);
+    if (!t) return;
+    CHECK(t->dtype == CORRAL_FLOAT32 && t->rank == 2 && t->dims[0] == rows && t->dims[1] == cols,
+          "'%s': dtype %d rank %d [%lld,%lld], expected float32 [%d,%d]", name, t->dtype, t->rank, (long long)t->dims[0],
+          (long long)t->dims[1], rows, cols);
+    if (t->bytes != rows * cols * 4) return;
+    const float *got = t->data;
+    for (int i = 0; i < rows * cols; i++) CHECK_NEAR(got[i], want[i], 1e-7, name);
+}
+
+void pool_tensor_output_pools_each_row(void) {
+    /* row 0: tokens (1,2),(3,4) and padding; row 1: (6,8) alone, then padding that must not count */
+    const float h[12] = {1, 2, 3, 4, 100, -100, 6, 8, 50, 50, -7, 7};
+    const int64_t m[6] = {1, 1, 0, 1, 0, 0};
+    int64_t hd[3] = {2, 3, 2}, md[2] = {2, 3};
+    stub_input("last_hidden_state", CORRAL_FLOAT32, hd, 3, h, sizeof h);
+    stub_input("attention_mask", CORRAL_INT64, md, 2, m, sizeof m);
+    stub_config_str("output", "tensor");
+    CHECK(run() == NULL, "output tensor writes no JSON");
+    const float want[4] = {(float)(2 / sqrt(13.0)), (float)(3 / sqrt(13.0)), 0.6f, 0.8f};
+    expect_floats("embeddings", 2, 2, want);
+    CHECK(stub_output_count() == 1, "%d outputs, expected embeddings only", stub_output_count());
+}
+
+void pool_tensor_output_cls_without_normalising(void) {
+    const float h[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    const int64_t m[4] = {1, 1, 1, 1};
+    int64_t hd[3] = {2, 2, 2}, md[2] = {2, 2};
+    stub_input("last_hidden_state", CORRAL_FLOAT32, hd, 3, h, sizeof h);
+    stub_input("attention_mask", CORRAL_INT64, md, 2, m, sizeof m);
+    stub_config_str("output", "tensor");
+    stub_config_str("output_name", "vectors");
+    stub_config_str("pooling", "cls");
+    stub_config_int("normalize", 0);
+    run();
+    const float want[4] = {1, 2, 5, 6};
+    expect_floats("vectors", 2, 2, want);
+}
+
+void pool_pooled_input_is_only_normalised(void) {
+    const float e[6] = {3, 0, 4, 0, 0, 0};
+    int64_t d[2] = {2, 3};
+    stub_input("text_embeds", CORRAL_FLOAT32, d, 2, e, sizeof e);
+    stub_config_str("input_name", "text_embeds");
+    stub_config_str("output", "tensor");
+    run();
+    const float want[6] = {0.6f, 0, 0.8f, 0, 0, 0}; /* a zero row stays zero */
+    expect_floats("embeddings", 2, 3, want);
+}
+
+void pool_pooled_input_as_json_counts_tokens_from_the_mask(void) {
+    const float e[2] = {3, -4};
+    const int64_t m[3] = {1, 1, 0};
+    int64_t d[2] = {1, 2}, md[2] = {1, 3};
+    stub_input("text_embeds", CORRAL_FLOAT32, d, 2, e, sizeof e);
+    stub_config_str("input_name", "text_embeds");
+    expect_json("{\"embedding\":[0.6,-0.8]}");
+    stub_input("attention_mask", CORRAL_INT64, md, 2, m, sizeof m);
+    expect_json("{\"embedding\":[0.6,-0.8],\"tokens\":2}");
+}
+
+void pool_empty_batch_writes_an_empty_tensor(void) {
+    int64_t md[2] = {0, 1};
+    stub_input("attention_mask", CORRAL_INT64, md, 2, "", 0); /* the tokenizer's rows; the model was skipped */
+    stub_config_str("output", "tensor");
+    run();
+    const stub_tensor *t = stub_output("embeddings");
+    CHECK(t && t->dtype == CORRAL_FLOAT32 && t->rank == 2 && t->dims[0] == 0 && t->bytes == 0, "expected float32 [0,0] embeddings");
+}
+
+void pool_missing_hidden_with_rows_in_the_mask_is_refused(void) {
+    int64_t md[2] = {1, 3};
+    stub_input("attention_mask", CORRAL_INT64, md, 2, two_of_three, 24);
+    stub_config_str("output", "tensor");
+    expect_failure(2, "input 'last_hidden_state' is missing");
+}
+
+void pool_json_refuses_several_rows(void) {
+    const float h[4] = {1, 2, 3, 4};
+    const int64_t m[2] = {1, 1};
+    int64_t hd[3] = {2, 1, 2}, md[2] = {2, 1};
+    stub_input("last_hidden_state", CORRAL_FLOAT32, hd, 3, h, sizeof h);
+    stub_input("attention_mask", CORRAL_INT64, md, 2, m, sizeof m);
+    expect_failure(1, "config 'output' json writes one embedding, but input 'last_hidden_state' has 2 rows; use output tensor");
+}
+
+void pool_refuses_an_all_zero_row_in_a_batch(void) {
+    const float h[4] = {1, 2, 3, 4};
+    const int64_t m[2] = {1, 0};
+    int64_t hd[3] = {2, 1, 2}, md[2] = {2, 1};
+    stub_input("last_hidden_state", CORRAL_FLOAT32, hd, 3, h, sizeof h);
+    stub_input("attention_mask", CORRAL_INT64, md, 2, m, sizeof m);
+    stub_config_str("output", "tensor");
+    expect_failure(2, "input 'attention_mask' is all zeros in row 1");
+}
+
+void pool_refuses_unknown_output(void) {
+    give(3, 2, three, two_of_three);
+    stub_config_str("output", "csv");
+    expect_failure(1, "config 'output' must be json or tensor, got 'csv'");
 }

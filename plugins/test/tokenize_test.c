@@ -212,3 +212,150 @@ void tok_refuses_empty_ids_name(void) {
     stub_config_str("ids_name", "");
     expect_failure(1, "config 'ids_name' must not be empty");
 }
+
+/* ---- list mode: the single text and a text list's items as rows of one padded batch ---- */
+
+/* A text list (ABI §4.6) of `count` C strings as input `name`. */
+static void give_list(const char *name, const char *const *items, int count) {
+    char buf[512];
+    int32_t len = 0;
+    for (int i = 0; i < count; i++) {
+        uint32_t n = (uint32_t)strlen(items[i]);
+        for (int b = 0; b < 4; b++) buf[len++] = (char)(n >> (8 * b));
+        memcpy(buf + len, items[i], n);
+        len += (int32_t)n;
+    }
+    int64_t dims[1] = {len};
+    stub_input(name, CORRAL_UINT8, dims, 1, buf, len);
+}
+
+/* Checks int64 [rows,cols] output `name` against want (row-major). */
+static void expect_matrix(const char *name, int rows, int cols, const int64_t *want) {
+    const stub_tensor *t = stub_output(name);
+    CHECK(t != NULL, "no output '%s'", name);
+    if (!t) return;
+    CHECK(t->dtype == CORRAL_INT64 && t->rank == 2 && t->dims[0] == rows && t->dims[1] == cols,
+          "'%s': dtype %d rank %d [%lld,%lld], expected int64 [%d,%d]", name, t->dtype, t->rank, (long long)t->dims[0],
+          (long long)(t->rank > 1 ? t->dims[1] : -1), rows, cols);
+    if (t->bytes != rows * cols * 8) return;
+    const int64_t *got = t->data;
+    for (int i = 0; i < rows * cols; i++)
+        CHECK(got[i] == want[i], "'%s'[%d][%d] = %lld, expected %lld", name, i / cols, i % cols, (long long)got[i], (long long)want[i]);
+}
+
+void tok_list_rows_are_the_text_then_the_items_padded_right(void) {
+    give_text("hi", 2);
+    const char *items[2] = {"a", "abc"};
+    give_list("texts", items, 2);
+    stub_config_str("input_text", "text");
+    stub_config_str("input_list", "texts");
+    if (!run()) return;
+    const int64_t ids[15] = {1, B('h'), B('i'), 2, 0,
+                             1, B('a'), 2, 0, 0,
+                             1, B('a'), B('b'), B('c'), 2};
+    const int64_t mask[15] = {1, 1, 1, 1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1};
+    const int64_t zeros[15] = {0};
+    expect_matrix("input_ids", 3, 5, ids);
+    expect_matrix("attention_mask", 3, 5, mask);
+    expect_matrix("token_type_ids", 3, 5, zeros);
+}
+
+void tok_list_alone_ignores_the_request_text(void) {
+    give_text("ignored", 7);
+    const char *items[2] = {"xy", "z"};
+    give_list("texts", items, 2);
+    stub_config_str("input_list", "texts");
+    stub_config_int("add_special_tokens", 0);
+    if (!run()) return;
+    const int64_t ids[4] = {B('x'), B('y'), B('z'), 0};
+    const int64_t mask[4] = {1, 1, 1, 0};
+    expect_matrix("input_ids", 2, 2, ids);
+    expect_matrix("attention_mask", 2, 2, mask);
+}
+
+void tok_list_configured_text_that_is_absent_is_no_row(void) {
+    const char *items[1] = {"q"};
+    give_list("det_labels", items, 1);
+    stub_config_str("input_text", "text");
+    stub_config_str("input_list", "det_labels");
+    if (!run()) return;
+    const int64_t ids[3] = {1, B('q'), 2};
+    expect_matrix("input_ids", 1, 3, ids);
+}
+
+void tok_empty_list_and_no_text_is_an_empty_batch(void) {
+    give_list("texts", NULL, 0);
+    stub_config_str("input_list", "texts");
+    if (!run()) return;
+    const char *names[3] = {"input_ids", "attention_mask", "token_type_ids"};
+    for (int i = 0; i < 3; i++) {
+        const stub_tensor *t = stub_output(names[i]);
+        CHECK(t && t->rank == 2 && t->dims[0] == 0 && t->dims[1] == 1 && t->bytes == 0, "'%s' should be int64 [0,1]", names[i]);
+    }
+    CHECK(stub_tokenizer_encode_calls() == 0, "the tokenizer was called for no text");
+}
+
+void tok_empty_list_with_a_text_is_one_row(void) {
+    give_text("a", 1);
+    give_list("texts", NULL, 0);
+    stub_config_str("input_text", "text");
+    stub_config_str("input_list", "texts");
+    if (!run()) return;
+    const int64_t ids[3] = {1, B('a'), 2};
+    expect_matrix("input_ids", 1, 3, ids);
+}
+
+void tok_list_truncates_each_row_on_its_own(void) {
+    const char *items[2] = {"abcdef", "ab"};
+    give_list("texts", items, 2);
+    stub_config_str("input_list", "texts");
+    stub_config_int("max_length", 3);
+    if (!run()) return;
+    const int64_t ids[6] = {1, B('a'), 2, 1, B('a'), 2};
+    expect_matrix("input_ids", 2, 3, ids);
+}
+
+void tok_list_truncate_false_names_the_item(void) {
+    const char *items[2] = {"a", "abcdef"};
+    give_list("texts", items, 2);
+    stub_config_str("input_list", "texts");
+    stub_config_int("max_length", 4);
+    stub_option_int("truncate", 0);
+    expect_failure(2, "item 1 of 'texts' is 8 tokens; this model takes at most 4 — send truncate=true to cut it");
+}
+
+void tok_list_item_of_invalid_utf8_is_named(void) {
+    const char *items[2] = {"ok", "b\xc3"};
+    give_list("texts", items, 2);
+    stub_config_str("input_list", "texts");
+    expect_failure(2, "item 1 of 'texts' is not valid UTF-8 (byte 1)");
+}
+
+void tok_list_item_without_tokens_is_named(void) {
+    const char *items[2] = {"a", ""};
+    give_list("texts", items, 2);
+    stub_config_str("input_list", "texts");
+    stub_config_int("add_special_tokens", 0);
+    expect_failure(2, "item 1 of 'texts' (0 bytes) gives no tokens");
+}
+
+void tok_list_missing_is_refused(void) {
+    give_text("a", 1);
+    stub_config_str("input_list", "texts");
+    expect_failure(2, "input 'texts' is missing (config 'input_list' names the text list to tokenize)");
+}
+
+void tok_list_record_past_the_end_is_refused(void) {
+    const char bad[6] = {5, 0, 0, 0, 'a', 'b'}; /* says 5 bytes, holds 2 */
+    int64_t dims[1] = {6};
+    stub_input("texts", CORRAL_UINT8, dims, 1, bad, 6);
+    stub_config_str("input_list", "texts");
+    expect_failure(2, "text list 'texts': record 0 is 5 bytes but only 2 bytes follow its length");
+}
+
+void tok_list_of_another_dtype_is_refused(void) {
+    int64_t dims[2] = {1, 1};
+    stub_input("texts", CORRAL_UINT8, dims, 2, "x", 1);
+    stub_config_str("input_list", "texts");
+    expect_failure(2, "input 'texts' must be a text list, uint8 [n]; got dtype 2 rank 2");
+}

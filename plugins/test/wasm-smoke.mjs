@@ -212,6 +212,27 @@ const i64s = (t) => Array.from(new BigInt64Array(t.data.slice().buffer), Number)
   check(state.json === '{"embedding":[0.5547002,0.8320503],"tokens":2}', `mean pool, normalised (${state.json})`);
 }
 {
+  // A zero-shot batch: text-tokenize's list mode, then similarity-rank's softmax on the rows.
+  const list = (items) => Buffer.concat(items.flatMap((s) => { const b = Buffer.from(s); const n = Buffer.alloc(4); n.writeUInt32LE(b.length); return [n, b]; }));
+  const texts = list(['ab', 'c']);
+  const tok = { inputs: [{ name: 'texts', dtype: 2, dims: [texts.length], data: texts }], config: { input_list: 'texts' }, options: {}, outputs: {} };
+  const tokenizer = await load('text-tokenize', tok);
+  check(tokenizer.exports.tokenize() === 0, `list tokenize returned 0 (${JSON.stringify(tok.error)})`);
+  check(tok.outputs.input_ids?.dims.join() === '2,4' && i64s(tok.outputs.attention_mask).join() === '1,1,1,1,1,1,1,0',
+    `two rows padded to 4 (${tok.outputs.input_ids?.dims})`);
+  const f32 = (values) => new Uint8Array(new Float32Array(values).buffer);
+  const sim = {
+    inputs: [{ name: 'image_embeds', dtype: 1, dims: [1, 2], data: f32([1, 0]) },
+      { name: 'text_embeds', dtype: 1, dims: [2, 2], data: f32([0, 1, 3, 0]) }, { name: 'texts', dtype: 2, dims: [texts.length], data: texts }],
+    config: { query: 'image_embeds', candidates: 'text_embeds', mode: 'softmax', logit_scale: 1, item_texts: 'texts' }, options: {}, outputs: {},
+  };
+  const ranker = await load('similarity-rank', sim);
+  check(ranker.exports.rank() === 0, `rank returned 0 (${JSON.stringify(sim.error)})`);
+  const labels = JSON.parse(sim.json ?? '{}').labels ?? [];
+  check(labels[0]?.label === 'c' && Math.abs(labels[0].score - Math.E / (Math.E + 1)) < 1e-6 && Math.abs(labels[0].score + labels[1].score - 1) < 1e-6,
+    `softmax picks 'c' (${sim.json})`);
+}
+{
   const record = (pairs) => Buffer.concat(pairs.flatMap((s) => { const b = Buffer.from(s); const n = Buffer.alloc(4); n.writeUInt32LE(b.length); return [n, b]; }));
   const state = {
     inputs: [{ name: 'messages', dtype: 2, dims: [0], data: record(['user', 'Hi', 'assistant', 'Yo']) }],
