@@ -49,6 +49,7 @@ void stub_config_str(const char *key, const char *value);
 void stub_config_nums(const char *key, const double *values, int32_t count);
 void stub_option_int(const char *key, int64_t value);
 void stub_option_num(const char *key, double value);
+void stub_option_str(const char *key, const char *value);
 
 /* How often config_str was asked for `key` (to see a cache at work). */
 int stub_config_str_reads(const char *key);

@@ -121,6 +121,7 @@ void stub_config_num(const char *key, double value) { add(&config, key, NUM)->d 
 void stub_config_str(const char *key, const char *value) { add(&config, key, STR)->s = strdup(value); }
 void stub_option_int(const char *key, int64_t value) { add(&options, key, INT)->i = value; }
 void stub_option_num(const char *key, double value) { add(&options, key, NUM)->d = value; }
+void stub_option_str(const char *key, const char *value) { add(&options, key, STR)->s = strdup(value); }
 void stub_config_nums(const char *key, const double *values, int32_t count) {
     param *p = add(&config, key, NUMS);
     memcpy(p->nums, values, sizeof(double) * (size_t)count);

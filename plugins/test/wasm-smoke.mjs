@@ -2,7 +2,8 @@
 // host, to catch what the native harness cannot: the wasm build itself (imports, exports,
 // __heap_base, memory.grow, bulk memory). Checks preprocess on a real photo against a
 // double-precision reference, postprocess's exact JSON with the real synset labels, the text
-// plugins over a fake tokenizer (tokenize, pool, chat template, the sampler's random draws),
+// plugins over a fake tokenizer (tokenize, pool, chat template, the sampler's random draws), the
+// detection plugins (a letterboxed real photo against a reference, the post-processors' JSON),
 // and that memory stops growing after the first call.
 //   node plugins/test/wasm-smoke.mjs [MODELS_DIR] [IMAGES_DIR]
 import { readFileSync } from 'node:fs';
@@ -264,6 +265,81 @@ const i64s = (t) => Array.from(new BigInt64Array(t.data.slice().buffer), Number)
   check(sizes.every((s) => s === sizes[0]), `sampler memory stays ${sizes[0]} bytes over 200 calls`);
   state.options.top_p = 2;
   check(plugin.exports.sample() !== 0 && state.error?.code === 3, 'top_p 2 is refused with code 3');
+}
+
+// ---- detection: image-preprocess letterbox on a real photo, the post-processors' JSON ----
+{
+  const image = decodePng(join(images, 'coffee.png'));
+  const state = {
+    inputs: [{ name: 'image', dtype: 2, dims: [image.height, image.width, 3], data: image.rgb }],
+    config: { mode: 'letterbox', width: 416, height: 416, channel_order: 'bgr', scale: 1, output_name: 'images' },
+    options: {}, outputs: {},
+  };
+  const plugin = await load('image-preprocess', state);
+  const sizes = [];
+  for (let call = 0; call < 3; call++) {
+    check(plugin.exports.preprocess() === 0, `image-preprocess call ${call} returned 0 (${JSON.stringify(state.error)})`);
+    sizes.push(plugin.exports.memory.buffer.byteLength);
+  }
+  const out = state.outputs.images, scale = new Float32Array(state.outputs.image_scale.data.buffer);
+  check(out?.dims.join() === '1,3,416,416', `letterbox output is [1,3,416,416] (${out?.dims})`);
+  const ratio = Math.min(416 / image.height, 416 / image.width);
+  check(Math.abs(scale[0] - ratio) < 1e-6 && scale[0] === scale[1], `image_scale is the ratio (${scale})`);
+  // Reference: resize to floor(w·r) × floor(h·r) in double precision, BGR, raw 0..255, pad 114.
+  const { width: w, height: h, rgb } = image, rw = Math.floor(w * ratio), rh = Math.floor(h * ratio);
+  const coord = (d, n, o) => {
+    const s = Math.min(Math.max((d + 0.5) * (n / o) - 0.5, 0), n - 1), lo = Math.floor(s);
+    return [lo, Math.min(lo + 1, n - 1), s - lo];
+  };
+  const got = new Float32Array(out.data.buffer);
+  let worst = 0;
+  for (let y = 0; y < 416; y++) {
+    const [y0, y1, wy] = coord(y, h, rh);
+    for (let x = 0; x < 416; x++) {
+      const [x0, x1, wx] = coord(x, w, rw);
+      for (let c = 0; c < 3; c++) {
+        const px = (yy, xx) => rgb[(yy * w + xx) * 3 + (2 - c)];
+        const want = y >= rh || x >= rw ? 114
+          : (1 - wy) * ((1 - wx) * px(y0, x0) + wx * px(y0, x1)) + wy * ((1 - wx) * px(y1, x0) + wx * px(y1, x1));
+        worst = Math.max(worst, Math.abs(got[(c * 416 + y) * 416 + x] - want));
+      }
+    }
+  }
+  check(worst < 1e-3, `coffee.png letterbox matches the reference (largest difference ${worst})`);
+  check(sizes.every((s) => s === sizes[0]), `image-preprocess memory stays ${sizes[0]} bytes over 3 calls (${sizes})`);
+}
+{
+  // One cup anchor at stride 8, cell (3, 2), with the real COCO labels; image_scale 0.5.
+  const output = new Float32Array(3549 * 85), cup = (2 * 52 + 3) * 85;
+  output.set([0.5, 0.5, Math.log(2), Math.log(4), 0.9], cup);
+  output[cup + 5 + 41] = 0.95;
+  const state = {
+    inputs: [{ name: 'output', dtype: 1, dims: [1, 3549, 85], data: new Uint8Array(output.buffer) },
+      { name: 'image_scale', dtype: 1, dims: [2], data: new Uint8Array(new Float32Array([0.5, 0.5]).buffer) },
+      { name: 'image', dtype: 2, dims: [200, 300, 3], data: new Uint8Array(200 * 300 * 3) }],
+    config: { labels: readFileSync(join(models, 'yolox-nano', 'coco_classes.txt'), 'utf8') }, options: {}, outputs: {},
+  };
+  const plugin = await load('yolox-postprocess', state);
+  check(plugin.exports.postprocess() === 0, `yolox-postprocess returned 0 (${JSON.stringify(state.error)})`);
+  check(state.json === '{"detections":[{"label":"cup","class_id":41,"score":0.85499996,"box":[40,8,72,72]}]}',
+    `yolox JSON (${state.json})`);
+  const list = state.outputs.det_labels;
+  check(list?.dims.join() === '7' && Buffer.from(list.data).equals(Buffer.from([3, 0, 0, 0, 99, 117, 112])), 'det_labels is [cup]');
+  state.options.classes = 'cup,unicorn';
+  check(plugin.exports.postprocess() !== 0 && state.error?.code === 3 && state.error.message.includes("'unicorn'"),
+    `an unknown class is refused with code 3 (${state.error?.message})`);
+}
+{
+  const state = {
+    inputs: [{ name: 'scores', dtype: 1, dims: [1, 2, 2], data: new Uint8Array(new Float32Array([0.1, 0.9, 0.9, 0.1]).buffer) },
+      { name: 'boxes', dtype: 1, dims: [1, 2, 4], data: new Uint8Array(new Float32Array([0.25, 0.5, 0.5, 1, 0, 0, 1, 1]).buffer) },
+      { name: 'image', dtype: 2, dims: [100, 200, 3], data: new Uint8Array(100 * 200 * 3) }],
+    config: {}, options: {}, outputs: {},
+  };
+  const plugin = await load('ultraface-postprocess', state);
+  check(plugin.exports.postprocess() === 0, `ultraface-postprocess returned 0 (${JSON.stringify(state.error)})`);
+  check(state.json === '{"detections":[{"label":"face","class_id":0,"score":0.9,"box":[50,50,100,100]}]}',
+    `ultraface JSON (${state.json})`);
 }
 
 console.log(`wasm smoke: ${passed} passed, ${failed} failed`);
