@@ -38,7 +38,7 @@ RSS_READY=$(rss_kb)
 
 for c in $(printf '%s\n' 1 "$CONCURRENCY" | sort -nu); do
   step "load: concurrency $c, ${WARMUP_SECONDS} s warm-up + ${LOAD_SECONDS} s"
-  bench_java dev.corral.bench.LoadGenerator --url "http://127.0.0.1:$PORT/infer/image" --file "$IMAGE" \
+  bench_java dev.corral.bench.LoadGenerator --url "http://127.0.0.1:$PORT/infer/image?model=mobilenetv2" --file "$IMAGE" \
     --content-type image/png --concurrency "$c" --warmup-seconds "$WARMUP_SECONDS" --seconds "$LOAD_SECONDS" \
     --json "$OUT/load-c$c.json" | tee "$OUT/load-c$c.md"
 done

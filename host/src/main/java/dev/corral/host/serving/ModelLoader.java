@@ -88,7 +88,7 @@ public final class ModelLoader {
             if (manifest.generation() != null) {
                 generator = loadGenerator(manifest, pipeline, tokenizer);
             }
-            ImageDecoder images = manifest.input().kind() == InputSpec.Kind.IMAGE
+            ImageDecoder images = manifest.input().kind() != InputSpec.Kind.TEXT
                     ? new ImageDecoder(manifest.input().maxPixels()) : null;
             model = new LoadedModel(manifest, pipeline, images, tokenizer, generator);
             warmUp(model);

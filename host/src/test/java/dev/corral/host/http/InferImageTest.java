@@ -2,6 +2,7 @@ package dev.corral.host.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corral.host.testing.Multipart;
 import dev.corral.host.testing.Images;
 import dev.corral.host.testing.SharedServer;
 import io.helidon.http.HeaderNames;
@@ -12,7 +13,6 @@ import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -188,9 +188,13 @@ class InferImageTest {
         }
     }
 
+    /** Posts to MobileNetV2 unless the query names another model (the shared server has several image models). */
     private HttpClientResponse post(String pathAndQuery, String contentType, byte[] body) {
         String[] parts = pathAndQuery.split("\\?", 2);
         var request = client.post(parts[0]).header(HeaderNames.CONTENT_TYPE, contentType);
+        if (parts.length == 1 || !parts[1].contains("model=")) {
+            request.queryParam("model", "mobilenetv2");
+        }
         if (parts.length == 2) {
             for (String pair : parts[1].split("&")) {
                 String[] kv = pair.split("=", 2);
@@ -217,41 +221,6 @@ class InferImageTest {
             assertEquals(code, error.get("code").asText(), text);
             assertFalse(error.get("message").asText().isBlank());
             return error;
-        }
-    }
-
-    /** A multipart/form-data body built by hand, as a browser would send it. */
-    static final class Multipart {
-        private static final String BOUNDARY = "corral-test-boundary-7d1f";
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-        Multipart file(String field, String filename, String type, byte[] content) {
-            head("Content-Disposition: form-data; name=\"" + field + "\"; filename=\"" + filename
-                    + "\"\r\nContent-Type: " + type);
-            out.writeBytes(content);
-            out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
-            return this;
-        }
-
-        Multipart field(String name, String value) {
-            head("Content-Disposition: form-data; name=\"" + name + "\"");
-            out.writeBytes((value + "\r\n").getBytes(StandardCharsets.UTF_8));
-            return this;
-        }
-
-        private void head(String headers) {
-            out.writeBytes(("--" + BOUNDARY + "\r\n" + headers + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        }
-
-        String contentType() {
-            return "multipart/form-data; boundary=" + BOUNDARY;
-        }
-
-        byte[] bytes() {
-            ByteArrayOutputStream copy = new ByteArrayOutputStream();
-            copy.writeBytes(out.toByteArray());
-            copy.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-            return copy.toByteArray();
         }
     }
 }

@@ -48,6 +48,23 @@ public final class Images {
         return out.toByteArray();
     }
 
+    /** A one-colour PNG. */
+    public static byte[] solidPng(int width, int height, int rgb) {
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                img.setRGB(x, y, rgb);
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(img, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
     /**
      * A decompression bomb: a genuine 1×1 PNG whose header (IHDR, with a correct CRC) claims
      * {@code width × height} pixels. Decoding it would allocate width × height × 3 bytes.
