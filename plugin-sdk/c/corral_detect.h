@@ -16,6 +16,7 @@
 #define CORRAL_DETECT_H
 
 #include "corral.h"
+#include "corral_text.h"
 
 typedef struct corral_detection {
     float box[4]; /* x1, y1, x2, y2 */
@@ -219,44 +220,27 @@ static inline float corral__round1(float x) {
     return (float)(r / 10);
 }
 
-/* The text list of the detections' label names: u32 LE length, then the bytes, per record.
- * Returns the list in arena memory (*bytes its length), or NULL when out of memory. */
-static inline uint8_t *corral_detections_label_list(const corral_detection *d, int32_t n,
-                                                    const corral_labels *labels, int32_t *bytes) {
-    size_t total = 0;
-    for (int32_t i = 0; i < n; i++) total += 4 + labels->names[d[i].class_id].len;
-    uint8_t *list = (uint8_t *)corral_alloc(total ? total : 1);
-    if (!list) return (uint8_t *)0;
-    size_t at = 0;
-    for (int32_t i = 0; i < n; i++) {
-        corral_str l = labels->names[d[i].class_id];
-        for (int b = 0; b < 4; b++) list[at++] = (uint8_t)(l.len >> (8 * b));
-        memcpy(list + at, l.ptr, l.len);
-        at += l.len;
-    }
-    *bytes = (int32_t)total;
-    return list;
-}
-
 /* Writes det_boxes, det_scores, det_classes, det_labels and the JSON result for n final
  * detections (every class_id a valid label). Returns 0, or non-zero (error set). */
 static inline int32_t corral_detections_write(const corral_detection *d, int32_t n, const corral_labels *labels) {
     float *boxes = (float *)corral_alloc_array((size_t)n * 4 + 1, sizeof(float));
     float *scores = (float *)corral_alloc_array((size_t)n + 1, sizeof(float));
     int64_t *classes = (int64_t *)corral_alloc_array((size_t)n + 1, sizeof(int64_t));
-    int32_t list_bytes = 0;
-    uint8_t *list = corral_detections_label_list(d, n, labels, &list_bytes);
-    if (!boxes || !scores || !classes || !list) return CORRAL_ERR_PLUGIN;
+    if (!boxes || !scores || !classes) return CORRAL_ERR_PLUGIN;
+    corral_text_writer names;
+    corral_text_writer_init(&names);
     for (int32_t i = 0; i < n; i++) {
         memcpy(boxes + 4 * i, d[i].box, sizeof d[i].box);
         scores[i] = d[i].score;
         classes[i] = d[i].class_id;
+        corral_str label = labels->names[d[i].class_id];
+        corral_text_writer_add(&names, label.ptr, label.len);
     }
-    int64_t box_dims[2] = {n, 4}, dims[1] = {n}, list_dims[1] = {list_bytes};
+    int64_t box_dims[2] = {n, 4}, dims[1] = {n};
     if (corral_output((corral_str){"det_boxes", 9}, CORRAL_FLOAT32, box_dims, 2, boxes) ||
         corral_output((corral_str){"det_scores", 10}, CORRAL_FLOAT32, dims, 1, scores) ||
         corral_output((corral_str){"det_classes", 11}, CORRAL_INT64, dims, 1, classes) ||
-        corral_output((corral_str){"det_labels", 10}, CORRAL_UINT8, list_dims, 1, list))
+        corral_text_writer_emit(&names, "det_labels"))
         return CORRAL_ERR_PLUGIN;
 
     corral_json j;
