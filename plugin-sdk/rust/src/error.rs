@@ -102,13 +102,17 @@ impl Write for MessageBuf {
     }
 }
 
-/// Reports a panic as a plugin failure (code 1, the panic's message and place), then traps:
-/// the host discards the instance and the client gets HTTP 500 `plugin_failed` with this
-/// message. Build plugins with `-C panic=abort`; there is no unwinding in a plugin.
+/// Reports a panic (its message and place) with `set_error(1, …)` and to the host's log at
+/// level error, then traps: the host discards the instance and the client gets HTTP 500
+/// `plugin_failed`. The log line is there because the host describes a trap by itself and
+/// does not show the last `set_error`. Build plugins with `-C panic=abort`: there is no
+/// unwinding in a plugin.
 #[panic_handler]
 fn on_panic(info: &core::panic::PanicInfo) -> ! {
     let mut buf = MessageBuf::new();
     let _ = write!(buf, "plugin {}", info);
+    // SAFETY: (ptr, len) describe the buffer's bytes.
+    unsafe { sys::log(crate::log::Level::Error as i32, buf.as_bytes().as_ptr(), buf.as_bytes().len() as i32) };
     buf.report(Code::Plugin);
     core::arch::wasm32::unreachable()
 }
