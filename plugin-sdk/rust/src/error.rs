@@ -46,7 +46,7 @@ pub fn fail(code: Code, message: &str) -> Failure {
     buf.report(code)
 }
 
-/// [`fail`] with a formatted message; what the [`fail!`](crate::fail) macro calls.
+/// [`fail`] with a formatted message; what the [`fail!`](crate::fail!) macro calls.
 pub fn fail_fmt(code: Code, args: fmt::Arguments) -> Failure {
     let mut buf = MessageBuf::new();
     // MessageBuf never refuses a write (it cuts instead), so formatting cannot fail.

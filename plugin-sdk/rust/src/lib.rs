@@ -25,7 +25,7 @@
 //! - the exports every plugin needs: `corral_abi_version` (exported as soon as the crate is
 //!   linked) and [`entry!`], which exports an entry point `() -> i32`;
 //! - [`Call`]: the call's memory (a bump arena emptied at each call) and what borrows it;
-//! - [`input`], [`output`], [`config`], [`options`], [`log`], [`tokenizer`]: safe wrappers of
+//! - [`input`], [`output`], [`config`], [`options`], [`log`](mod@log), [`tokenizer`]: safe wrappers of
 //!   every import, with the helpers an author needs (whole inputs, typed outputs, strings and
 //!   number arrays);
 //! - [`text::Text`] (a string builder) and [`json::Json`] (a JSON writer);
