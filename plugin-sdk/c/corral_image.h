@@ -41,9 +41,12 @@ static inline int32_t corral_image_find(corral_str name, int32_t *height, int32_
     int64_t dims[3];
     int32_t rank = corral_input_shape(index, dims, 3);
     if (rank != 3 || dims[2] != 3) {
-        corral_fail(CORRAL_ERR_INPUT, "input '%.*s' must be an RGB image of shape [H,W,3], got rank %d%s%lld",
-                    (int)name.len, name.ptr, (int)rank, rank == 3 ? " with last dimension " : "",
-                    rank == 3 ? (long long)dims[2] : 0LL);
+        if (rank == 3)
+            corral_fail(CORRAL_ERR_INPUT, "input '%.*s' must be an RGB image of shape [H,W,3], got rank 3 with last dimension %lld",
+                        (int)name.len, name.ptr, (long long)dims[2]);
+        else
+            corral_fail(CORRAL_ERR_INPUT, "input '%.*s' must be an RGB image of shape [H,W,3], got rank %d",
+                        (int)name.len, name.ptr, (int)rank);
         return -1;
     }
     if (dims[0] < 1 || dims[1] < 1) {

@@ -141,12 +141,9 @@ class AssemblyScriptExampleTest {
                 assertEquals(expected.kind(), actual.kind(), inputs.toString());
                 assertEquals(expected.getMessage(), actual.getMessage(), inputs.toString());
             }
-            // A rank other than 3: the same refusal. (The messages differ: the C plugin prints a
-            // stray 0 after the rank, "got rank 20"; the AssemblyScript one says "got rank 2".)
+            // A rank other than 3: the same refusal, word for word.
             Map<String, Tensor> flat = Map.of("image", Tensor.of(DType.UINT8, new long[] {4, 3}, new byte[12]));
-            assertEquals(refusal(c, flat).kind(), refusal(as, flat).kind());
-            assertTrue(refusal(as, flat).getMessage().endsWith("must be an RGB image of shape [H,W,3], got rank 2"),
-                    refusal(as, flat).getMessage());
+            assertEquals(refusal(c, flat).getMessage(), refusal(as, flat).getMessage());
         }
     }
 

@@ -101,12 +101,9 @@ class RustExampleTest {
                 assertEquals(expected.kind(), actual.kind(), input.toString());
                 assertEquals(expected.getMessage(), actual.getMessage(), input.toString());
             }
-            // The C plugin's message for a wrong rank runs the rank into a stray 0 ("rank 20");
-            // the Rust one says what was found. Both refuse it as the client's input.
+            // A rank other than 3: the same refusal, word for word.
             Tensor flat = Tensor.of(DType.UINT8, new long[] {4, 3}, new byte[12]);
-            assertEquals(refusal(c, flat).kind(), refusal(rust, flat).kind());
-            assertTrue(refusal(rust, flat).getMessage().endsWith(
-                    "input 'image' must be an RGB image of shape [H,W,3], got rank 2"), refusal(rust, flat).getMessage());
+            assertEquals(refusal(c, flat).getMessage(), refusal(rust, flat).getMessage());
         }
         Parameters renamed = Parameters.of(Map.of("input_name", "pixels"));
         Tensor image = DECODER.decode(Images.encoded("png", 4, 4), "4x4");
