@@ -26,11 +26,13 @@ public final class HttpApi {
         WebPageHandler page = new WebPageHandler();
         TextStreamHandler stream = new TextStreamHandler(models, maxBodyBytes, streamer);
         routing.post("/infer/image", new InferImageHandler(models, maxBodyBytes))
+                .post("/infer/multimodal", new InferMultimodalHandler(models, maxBodyBytes))
                 .post("/infer/text", new InferTextHandler(models, maxBodyBytes))
                 .get("/infer/text/stream", stream)
                 .post("/infer/text/stream", stream);
         OpenAiRoutes.register(routing, models, maxBodyBytes, streamer);
         allowOnly(routing, "/infer/image", "POST");
+        allowOnly(routing, "/infer/multimodal", "POST");
         allowOnly(routing, "/infer/text", "POST");
         allowOnly(routing, "/infer/text/stream", "GET, POST");
         routing.register("/models", new ModelsHandler(models))

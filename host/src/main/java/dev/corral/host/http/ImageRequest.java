@@ -29,9 +29,9 @@ record ImageRequest(String model, List<EncodedImage> images, Map<String, Object>
     private static final List<String> ACCEPTED_IMAGE_TYPES = List.of("image/jpeg", "image/png", "image/gif", "image/bmp");
     private static final Set<String> IMAGE_TYPES = Set.copyOf(ACCEPTED_IMAGE_TYPES);
     /** For messages, in a stable order. */
-    private static final String IMAGE_TYPE_LIST = String.join(", ", ACCEPTED_IMAGE_TYPES);
+    static final String IMAGE_TYPE_LIST = String.join(", ", ACCEPTED_IMAGE_TYPES);
     static final int MAX_IMAGES = 64;
-    private static final String MODEL_PARAM = "model";
+    static final String MODEL_PARAM = "model";
     private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
 
     /** One image as received; {@code error} is set instead of bytes when only this image is bad. */
@@ -40,15 +40,7 @@ record ImageRequest(String model, List<EncodedImage> images, Map<String, Object>
 
     static ImageRequest parse(ServerRequest req, byte[] body) {
         Map<String, Object> options = new LinkedHashMap<>();
-        String model = null;
-        for (String name : req.query().names()) {
-            String value = req.query().all(name).getLast();
-            if (name.equals(MODEL_PARAM)) {
-                model = value;
-            } else {
-                options.put(name, value);
-            }
-        }
+        String model = QueryOptions.into(req, options);
         if (body.length == 0) {
             throw new ServingException(ErrorKind.EMPTY_BODY, "the request has no body: send an image ("
                     + IMAGE_TYPE_LIST + "), a multipart form with files, or JSON");
@@ -103,7 +95,7 @@ record ImageRequest(String model, List<EncodedImage> images, Map<String, Object>
         return new ImageRequest(model, images, options, true);
     }
 
-    private static boolean isImageType(String contentType) {
+    static boolean isImageType(String contentType) {
         if (contentType == null) {
             return false;
         }

@@ -30,7 +30,7 @@ public final class PluginStep implements PipelineStep {
         long start = System.nanoTime();
         try {
             PluginOutput out = plugin.call(entry, state.tensors(), options);
-            state.putAll(out.tensors());
+            state.put(name, out.tensors());
             if (out.json() != null) {
                 state.result(out.json());
             }

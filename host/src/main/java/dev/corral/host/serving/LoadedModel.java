@@ -113,8 +113,39 @@ public final class LoadedModel implements AutoCloseable {
     /** Decodes one encoded image and runs the pipeline on it. */
     public InferenceOutcome inferImage(byte[] encoded, String label, Parameters requestOptions) {
         StageTimings timings = new StageTimings();
-        Tensor image = timings.time("decode", () -> imageDecoder.decode(encoded, label));
-        return run(Map.of(RequestTensors.IMAGE, image), requestOptions, timings);
+        return run(Map.of(RequestTensors.IMAGE, decodeImage(encoded, label, timings)), requestOptions, timings);
+    }
+
+    /**
+     * Decodes an image within the manifest's {@code max_pixels}, booked to the {@code decode} stage.
+     *
+     * @throws ServingException INVALID_IMAGE, IMAGE_TOO_LARGE
+     */
+    public Tensor decodeImage(byte[] encoded, String label, StageTimings timings) {
+        return timings.time("decode", () -> imageDecoder.decode(encoded, label));
+    }
+
+    /**
+     * The request tensors of an image and its texts: {@code image}, {@code text} (the first
+     * text) and {@code texts} (all of them, as a text list), within the manifest's limits.
+     *
+     * @throws ServingException TOO_MANY_INPUTS, TEXT_TOO_LONG (413) naming the text part
+     */
+    public Map<String, Tensor> multimodalTensors(Tensor image, List<String> texts) {
+        if (texts.size() > manifest.input().maxItems()) {
+            throw new ServingException(ErrorKind.TOO_MANY_INPUTS, texts.size() + " text parts in one request; model '"
+                    + name() + "' takes at most " + manifest.input().maxItems());
+        }
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        tensors.put(RequestTensors.IMAGE, image);
+        for (int i = 0; i < texts.size(); i++) {
+            Tensor text = textTensor(texts.get(i), "text part " + (i + 1));
+            if (i == 0) {
+                tensors.put(RequestTensors.TEXT, text);
+            }
+        }
+        tensors.put(RequestTensors.TEXTS, RequestTensors.textList(texts));
+        return tensors;
     }
 
     /** Runs the pipeline on tensors the caller already has (used by warm-up and benchmarks). */
