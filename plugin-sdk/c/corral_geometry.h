@@ -1,7 +1,7 @@
 /*
  * corral_geometry.h — plane geometry for Corral plugins that find and cut out rotated boxes
- * (text detection, document crops): convex hull, minimum-area rectangle, quad ordering, point
- * in a convex quad, perspective transform. Freestanding like corral.h (include corral.h first);
+ * (text detection, document crops): convex hull, minimum-area rectangle, quad ordering,
+ * perspective transform. Freestanding like corral.h (include corral.h first);
  * no allocation: callers pass the buffers.
  *
  * Coordinates are image coordinates: x to the right, y DOWN. "Clockwise" is as seen on the
@@ -151,23 +151,6 @@ static inline void corral_rect_corners(corral_rotated_rect r, corral_point q[4])
 static inline double corral_distance(corral_point a, corral_point b) {
     double dx = (double)a.x - b.x, dy = (double)a.y - b.y;
     return corral_sqrt(dx * dx + dy * dy);
-}
-
-/* Whether (x, y) lies in the convex quad q (corners in order, either direction), counting
- * points up to `slack` outside any edge as inside (slack 0.5 takes the pixels that a polygon
- * fill would touch). */
-static inline int corral_quad_contains(const corral_point q[4], double x, double y, double slack) {
-    double area2 = 0; /* twice the signed area: its sign tells the corners' direction */
-    for (int i = 0; i < 4; i++) area2 += (double)q[i].x * q[(i + 1) % 4].y - (double)q[(i + 1) % 4].x * q[i].y;
-    double sign = area2 < 0 ? -1 : 1;
-    for (int i = 0; i < 4; i++) {
-        corral_point a = q[i], b = q[(i + 1) % 4];
-        double ex = (double)b.x - a.x, ey = (double)b.y - a.y, len = corral_sqrt(ex * ex + ey * ey);
-        if (len == 0) continue;
-        double side = sign * (ex * (y - a.y) - ey * (x - a.x)) / len; /* distance inside this edge */
-        if (side < -slack) return 0;
-    }
-    return 1;
 }
 
 /* The perspective transform (3×3, row-major, m[8] = 1) that maps from[i] to to[i] for the four

@@ -89,23 +89,34 @@ static int append(bytes *b, const void *src, uint32_t n) {
 
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-/* Decodes one line's probabilities [T,C], appending its text to `text`; returns the
- * confidence. Class K+1 (past the dictionary) is the space: C was checked to allow it only
- * with use_space_char. */
-static float decode_line(const float *probs, int32_t steps, int32_t classes, bytes *text, int *failed) {
-    double sum = 0;
-    int32_t kept = 0, previous = -1;
+/* The most probable class of each timestep (the lowest index among equals) into best[t],
+ * its probability into prob[t]. Kept out of line on purpose: the host runs wasm as JVM
+ * bytecode, and the JVM compiles only methods below about 8 KB of bytecode, so the hot loop
+ * must not be inlined into the large entry function. */
+__attribute__((noinline)) static void argmax_steps(const float *probs, int32_t steps, int32_t classes, int32_t *best,
+                                                   float *prob) {
     for (int32_t t = 0; t < steps; t++) {
         const float *p = probs + (int64_t)t * classes;
-        int32_t best = 0;
+        int32_t b = 0;
+        float top = p[0];
         for (int32_t c = 1; c < classes; c++)
-            if (p[c] > p[best]) best = c;
-        int32_t repeat = best == previous;
-        previous = best;
-        if (repeat || best == 0) continue;
-        sum += p[best];
+            if (p[c] > top) { top = p[c]; b = c; }
+        best[t] = b;
+        prob[t] = top;
+    }
+}
+
+/* Greedy CTC over one line's best classes, appending its text to `text`; returns the
+ * confidence. Class K+1 (past the dictionary) is the space: C was checked to allow it only
+ * with use_space_char. */
+static float decode_line(const int32_t *best, const float *prob, int32_t steps, bytes *text, int *failed) {
+    double sum = 0;
+    int32_t kept = 0;
+    for (int32_t t = 0; t < steps; t++) {
+        if (best[t] == 0 || (t > 0 && best[t] == best[t - 1])) continue;
+        sum += prob[t];
         kept++;
-        corral_str piece = best <= dictionary.count ? dictionary.entries[best - 1] : (corral_str){" ", 1};
+        corral_str piece = best[t] <= dictionary.count ? dictionary.entries[best[t] - 1] : (corral_str){" ", 1};
         if (append(text, piece.ptr, piece.len)) *failed = 1;
     }
     return kept ? (float)(sum / kept) : 0.0f;
@@ -167,8 +178,10 @@ CORRAL_ENTRY(decode) {
         classes = (int32_t)pdims[2];
     }
     float *row = (float *)corral_alloc_array((size_t)steps * (size_t)classes + 1, 4);
+    int32_t *best = (int32_t *)corral_alloc_array((size_t)steps + 1, 4);
+    float *prob = (float *)corral_alloc_array((size_t)steps + 1, 4);
     float *boxes = (float *)corral_alloc_array((size_t)n * 8 + 1, 4), *scores = (float *)corral_alloc_array((size_t)n + 1, 4);
-    if (!row || !boxes || !scores) return 1;
+    if (!row || !best || !prob || !boxes || !scores) return 1;
 
     bytes list = {0, 0, 0}, text = {0, 0, 0};
     corral_json j;
@@ -182,7 +195,8 @@ CORRAL_ENTRY(decode) {
             return corral_fail(CORRAL_ERR_PLUGIN, "input '%s': row %d is short", name, (int)i);
         int failed = 0;
         text.len = 0;
-        float confidence = decode_line(row, steps, classes, &text, &failed);
+        argmax_steps(row, steps, classes, best, prob);
+        float confidence = decode_line(best, prob, steps, &text, &failed);
         if (failed) return 1;
         uint32_t a = 0, b = text.len;
         while (a < b && is_space(text.data[a])) a++;

@@ -30,7 +30,6 @@ typedef struct strip {
     double to_image[9]; /* strip pixel (x, y) → image pixel, before the turn */
     int32_t w, h;       /* the warped strip's size, before the turn */
     int turned;         /* vertical text: the strip is turned 90° counter-clockwise */
-    int32_t columns;    /* columns after resizing */
 } strip;
 
 /* The pixel at (x, y) of an RGB image, bilinear, coordinates clamped to the image. */
@@ -65,6 +64,38 @@ static void plan_strip(const corral_point q[4], strip *s) {
         memcpy(s->to_image, still, sizeof still);
     }
     s->turned = (double)s->h >= 1.5 * s->w;
+}
+
+/* Fills one line of the batch, dst = its 3 planes of height × batch_width. Out of line on
+ * purpose: the host runs wasm as JVM bytecode, and the JVM compiles only methods below about
+ * 8 KB of bytecode, so the pixel loop must not be inlined into the large entry function. */
+__attribute__((noinline)) static void render_strip(const strip *s, const uint8_t *rgb, int32_t iw, int32_t ih,
+                                                   int32_t height, int32_t batch_width, float *dst) {
+    size_t plane = (size_t)height * (size_t)batch_width;
+    int32_t turned_w = s->turned ? s->h : s->w, turned_h = s->turned ? s->w : s->h;
+    double want = (double)height * turned_w / turned_h;
+    int32_t columns = (int32_t)want + ((double)(int32_t)want < want);
+    if (columns > batch_width) columns = batch_width;
+    if (columns < 1) columns = 1;
+    /* Resize (half-pixel centres): output (u, v) ← turned strip (tx, ty). */
+    double fx = (double)turned_w / (double)columns, fy = (double)turned_h / (double)height;
+    for (int32_t v = 0; v < height; v++) {
+        double ty = (v + 0.5) * fy - 0.5;
+        if (ty < 0) ty = 0;
+        if (ty > turned_h - 1) ty = turned_h - 1;
+        for (int32_t u = 0; u < columns; u++) {
+            double tx = (u + 0.5) * fx - 0.5;
+            if (tx < 0) tx = 0;
+            if (tx > turned_w - 1) tx = turned_w - 1;
+            /* Turned 90° counter-clockwise: turned (tx, ty) is strip (w − 1 − ty, tx). */
+            double sx = s->turned ? s->w - 1 - ty : tx, sy = s->turned ? tx : ty;
+            corral_point p = corral_perspective_apply(s->to_image, sx, sy);
+            float px[3];
+            sample(rgb, iw, ih, p.x, p.y, px);
+            size_t at = (size_t)v * (size_t)batch_width + (size_t)u;
+            for (int c = 0; c < 3; c++) dst[(size_t)c * plane + at] = (px[2 - c] / 255.0f - 0.5f) / 0.5f; /* BGR */
+        }
+    }
 }
 
 CORRAL_ENTRY(crop) {
@@ -113,34 +144,8 @@ CORRAL_ENTRY(crop) {
     float *out = (float *)corral_alloc_array((size_t)n * 3 * plane + 1, 4);
     if (!rgb || !out) return 1;
     memset(out, 0, (size_t)n * 3 * plane * 4);
-    int32_t iw = (int32_t)idims[1], ih = (int32_t)idims[0];
-    for (int32_t i = 0; i < n; i++) {
-        strip *s = &strips[i];
-        int32_t turned_w = s->turned ? s->h : s->w, turned_h = s->turned ? s->w : s->h;
-        double want = (double)height * turned_w / turned_h;
-        int64_t columns = (int64_t)want + ((double)(int64_t)want < want);
-        if (columns > batch_width) columns = batch_width;
-        if (columns < 1) columns = 1;
-        /* Resize (half-pixel centres): output (u, v) ← turned strip (tx, ty). */
-        double fx = (double)turned_w / (double)columns, fy = (double)turned_h / (double)height;
-        float *dst = out + (size_t)i * 3 * plane;
-        for (int64_t v = 0; v < height; v++) {
-            double ty = (v + 0.5) * fy - 0.5;
-            if (ty < 0) ty = 0;
-            if (ty > turned_h - 1) ty = turned_h - 1;
-            for (int64_t u = 0; u < columns; u++) {
-                double tx = (u + 0.5) * fx - 0.5;
-                if (tx < 0) tx = 0;
-                if (tx > turned_w - 1) tx = turned_w - 1;
-                /* Turned 90° counter-clockwise: turned (tx, ty) is strip (w − 1 − ty, tx). */
-                double sx = s->turned ? s->w - 1 - ty : tx, sy = s->turned ? tx : ty;
-                corral_point p = corral_perspective_apply(s->to_image, sx, sy);
-                float px[3];
-                sample(rgb, iw, ih, p.x, p.y, px);
-                size_t at = (size_t)v * (size_t)batch_width + (size_t)u;
-                for (int c = 0; c < 3; c++) dst[(size_t)c * plane + at] = (px[2 - c] / 255.0f - 0.5f) / 0.5f; /* BGR */
-            }
-        }
-    }
+    for (int32_t i = 0; i < n; i++)
+        render_strip(&strips[i], rgb, (int32_t)idims[1], (int32_t)idims[0], (int32_t)height, (int32_t)batch_width,
+                     out + (size_t)i * 3 * plane);
     return corral_output(out_name, CORRAL_FLOAT32, dims, 4, out);
 }

@@ -48,7 +48,7 @@ void geo_min_area_rect_of_a_tilted_rectangle(void) {
     CHECK(q[1].x > q[0].x && q[2].y > q[1].y && q[3].x < q[2].x, "corners not clockwise from the top-left");
 }
 
-void geo_perspective_maps_corners_and_inside(void) {
+void geo_perspective_maps_corners_and_refuses_a_line(void) {
     corral_point from[4] = {{0, 0}, {100, 0}, {100, 20}, {0, 20}};
     corral_point to[4] = {{10, 5}, {120, 15}, {115, 40}, {8, 30}};
     double m[9];
@@ -57,8 +57,6 @@ void geo_perspective_maps_corners_and_inside(void) {
         corral_point p = corral_perspective_apply(m, from[i].x, from[i].y);
         CHECK(fabs(p.x - to[i].x) < 1e-3 && fabs(p.y - to[i].y) < 1e-3, "corner %d maps to (%g,%g)", i, p.x, p.y);
     }
-    CHECK(corral_quad_contains(to, 60, 20, 0), "centre of the quad not inside");
-    CHECK(!corral_quad_contains(to, 60, 2, 0.5), "a point above the quad counted inside");
     corral_point line[4] = {{0, 0}, {1, 1}, {2, 2}, {3, 3}};
     CHECK(corral_perspective_transform(from, line, m) == -1, "collinear corners should be refused");
 }
