@@ -31,7 +31,8 @@ import java.util.stream.Stream;
 
 /**
  * Installs, reloads and removes models while the server runs. A bundle (manifest and files) is
- * written to {@code DIR/.staging/NAME-RANDOM/}, which the startup scan skips, loaded and warmed up
+ * written to {@code DIR/.staging/NAME-RANDOM/NAME/} (a manifest's folder bears its model's name;
+ * the startup scan skips dot-folders), loaded and warmed up
  * there while the current version keeps serving, swapped in atomically, and only then moved to
  * {@code DIR/NAME/}; a bundle that fails leaves the current version and folder untouched.
  * One operation runs at a time: loads are heavy, and two swaps of one folder must not interleave.
@@ -58,7 +59,8 @@ public final class ModelBundles {
     }
 
     /**
-     * Installs a bundle as model {@code name}: its manifest must name it, every file the manifest
+     * Installs a bundle as model {@code name}: its manifest must name it (the parser checks that
+     * a manifest's name is its folder's), every file the manifest
      * declares (model files and third-party plugins) must be uploaded or be in the catalog entry
      * of that name, and each must match its sha256.
      *
@@ -69,16 +71,14 @@ public final class ModelBundles {
      */
     public synchronized Map<String, Object> install(String name, byte[] manifestJson, Map<String, byte[]> files) {
         checkName(name);
-        Path staging = modelsDir.resolve(STAGING).resolve(name + "-" + HexFormat.of().formatHex(randomBytes()));
+        Path stagingRoot = modelsDir.resolve(STAGING).resolve(name + "-" + HexFormat.of().formatHex(randomBytes()));
+        Path staging = stagingRoot.resolve(name);
         boolean installed = false;
         try {
             Files.createDirectories(staging);
             Path manifestFile = staging.resolve(ModelManifest.FILE_NAME);
             Files.write(manifestFile, manifestJson);
             ModelManifest manifest = parse(manifestFile, new String(manifestJson, StandardCharsets.UTF_8));
-            if (!manifest.name().equals(name)) {
-                throw invalid("the manifest's \"name\" is '" + manifest.name() + "', but the bundle is for '" + name + "'");
-            }
             Set<String> declared = declaredPaths(manifest);
             for (Map.Entry<String, byte[]> f : files.entrySet()) {
                 if (!declared.contains(f.getKey())) {
@@ -98,12 +98,13 @@ public final class ModelBundles {
             }
             moveIntoPlace(name, staging);
             installed = true;
+            deleteTree(stagingRoot);
             return description;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage the bundle of model '" + name + "' in " + staging, e);
         } finally {
             if (!installed) {
-                deleteTree(staging);
+                deleteTree(stagingRoot);
             }
         }
     }
@@ -212,18 +213,16 @@ public final class ModelBundles {
         return missing;
     }
 
-    /** Puts the staged folder at {@code DIR/NAME/}; the replaced folder is deleted only after. */
+    /**
+     * Puts the staged folder at {@code DIR/NAME/}; the folder it replaces moves beside the staged
+     * one, to be deleted with the staging area once the new one is in place.
+     */
     private void moveIntoPlace(String name, Path staging) throws IOException {
         Path target = modelsDir.resolve(name);
-        Path previous = null;
         if (Files.exists(target)) {
-            previous = staging.resolveSibling(name + "-previous-" + HexFormat.of().formatHex(randomBytes()));
-            Files.move(target, previous, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(target, staging.resolveSibling(name + "-previous"), StandardCopyOption.ATOMIC_MOVE);
         }
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-        if (previous != null) {
-            deleteTree(previous);
-        }
     }
 
     private static void checkName(String name) {
