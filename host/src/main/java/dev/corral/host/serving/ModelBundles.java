@@ -120,7 +120,7 @@ public final class ModelBundles {
         checkName(name);
         ModelRepository repository = new ModelRepository(modelsDir);
         if (!Files.isRegularFile(repository.manifestPath(name))) {
-            models.describe(name);
+            models.describe(name); // MODEL_NOT_FOUND when the server does not know the model either
             throw failedReload(name, "there is no " + repository.manifestPath(name));
         }
         ModelManifest manifest;
