@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** {@code corral serve|fetch}: the command line behind the {@code ./corral} script. */
+/** {@code corral serve|fetch|plugin}: the command line behind the {@code ./corral} script. */
 public final class Main {
     static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
 
@@ -31,6 +31,7 @@ public final class Main {
                         Set.of("host", "port", "models", "mirror", "max-body-bytes", "sandbox", "infer-threads"),
                         Set.of("no-fetch")));
                 case "fetch" -> fetch(new Args(rest, Set.of("models", "mirror"), Set.of()));
+                case "plugin" -> System.exit(PluginCommand.run(rest, System.out, System.err));
                 default -> usage("unknown command '" + argv[0] + "'");
             }
         } catch (Args.UsageException e) {
@@ -89,7 +90,8 @@ public final class Main {
                 usage: corral serve [--host 127.0.0.1] [--port 8080] [--models DIR] [--mirror DIR]
                                     [--max-body-bytes 16777216] [--sandbox compiled|interpreted]
                                     [--infer-threads N] [--no-fetch]
-                       corral fetch [--models DIR] [--mirror DIR]""");
+                       corral fetch [--models DIR] [--mirror DIR]
+                       corral plugin check|run|bench FILE.wasm …   (corral plugin, for details)""");
         System.exit(2);
     }
 }
