@@ -10,6 +10,7 @@ import com.dylibso.chicory.wasm.types.Import;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What a module declares, as Chicory's parser reads it: for a plugin author's report
@@ -52,7 +53,7 @@ public record ModuleSummary(List<ImportEntry> imports, List<ExportEntry> exports
         List<FunctionType> importedFunctions = new ArrayList<>();
         for (int i = 0; i < module.importSection().importCount(); i++) {
             Import imp = module.importSection().getImport(i);
-            String signature = imp.importType().name().toLowerCase();
+            String signature = imp.importType().name().toLowerCase(Locale.ROOT);
             boolean provided = false;
             if (imp instanceof FunctionImport f) {
                 FunctionType type = module.typeSection().getType(f.typeIndex());
@@ -72,7 +73,7 @@ public record ModuleSummary(List<ImportEntry> imports, List<ExportEntry> exports
                 signature = AbiImport.describe(local < 0 ? importedFunctions.get(e.index())
                         : module.functionSection().getFunctionType(local, module.typeSection()));
             }
-            exports.add(new ExportEntry(e.name(), e.exportType().name().toLowerCase(), signature));
+            exports.add(new ExportEntry(e.name(), e.exportType().name().toLowerCase(Locale.ROOT), signature));
         }
         MemoryLimits memory = module.memorySection().filter(s -> s.memoryCount() > 0)
                 .map(s -> s.getMemory(0).limits()).orElse(null);
