@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** {@code corral serve|fetch}: the command line behind the {@code ./corral} script. */
+/** {@code corral serve|fetch|plugin}: the command line behind the {@code ./corral} script. */
 public final class Main {
     static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
     /** A bundle carries model weights: a separate, larger limit than an inference request's. */
@@ -37,6 +37,7 @@ public final class Main {
                                 "admin-token", "admin-max-body"),
                         Set.of("no-fetch")));
                 case "fetch" -> fetch(new Args(rest, Set.of("models", "mirror"), Set.of()));
+                case "plugin" -> System.exit(PluginCommand.run(rest, System.out, System.err));
                 default -> usage("unknown command '" + argv[0] + "'");
             }
         } catch (Args.UsageException e) {
@@ -108,9 +109,14 @@ public final class Main {
                 usage: corral serve [--host 127.0.0.1] [--port 8080] [--models DIR] [--mirror DIR]
                                     [--max-body-bytes 16777216] [--sandbox compiled|interpreted]
                                     [--infer-threads N] [--no-fetch]
+<<<<<<< HEAD
                                     [--admin-token TOKEN] [--admin-max-body 268435456]
                        (the admin API is off unless --admin-token or CORRAL_ADMIN_TOKEN gives a token)
                        corral fetch [--models DIR] [--mirror DIR]""");
+=======
+                       corral fetch [--models DIR] [--mirror DIR]
+                       corral plugin check|run|bench FILE.wasm …   (corral plugin, for details)""");
+>>>>>>> h-plugintool
         System.exit(2);
     }
 }
