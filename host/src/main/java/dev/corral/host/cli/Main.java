@@ -109,14 +109,10 @@ public final class Main {
                 usage: corral serve [--host 127.0.0.1] [--port 8080] [--models DIR] [--mirror DIR]
                                     [--max-body-bytes 16777216] [--sandbox compiled|interpreted]
                                     [--infer-threads N] [--no-fetch]
-<<<<<<< HEAD
                                     [--admin-token TOKEN] [--admin-max-body 268435456]
                        (the admin API is off unless --admin-token or CORRAL_ADMIN_TOKEN gives a token)
-                       corral fetch [--models DIR] [--mirror DIR]""");
-=======
                        corral fetch [--models DIR] [--mirror DIR]
                        corral plugin check|run|bench FILE.wasm …   (corral plugin, for details)""");
->>>>>>> h-plugintool
         System.exit(2);
     }
 }
