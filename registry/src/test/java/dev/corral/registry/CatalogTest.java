@@ -24,7 +24,8 @@ class CatalogTest {
         }
         Catalog catalog = Catalog.load(ProjectPaths.models().resolve("catalog.json"));
 
-        assertEquals(List.of("mobilenetv2", "yolox-nano", "ultraface-rfb-320", "all-minilm-l6-v2", "stories260k", "ppocr-v4"),
+        assertEquals(List.of("mobilenetv2", "yolox-nano", "ultraface-rfb-320", "all-minilm-l6-v2", "stories260k", "ppocr-v4",
+                        "grounding", "document-query"),
                 List.copyOf(catalog.models().keySet()));
         int files = 0;
         for (Catalog.Model model : catalog.models().values()) {
