@@ -1,4 +1,4 @@
-/* Tests of the OCR plugins (ocr-db-postprocess, ocr-crop, ctc-decode) and corral_geometry.h on
+/* Tests of the OCR plugins (ocr-db-postprocess, ocr-crop, ocr-orient, ctc-decode) and corral_geometry.h on
  * hand-made probability maps, images and recogniser outputs whose answers are worked out by hand. */
 #include <math.h>
 #include <stdio.h>
@@ -13,6 +13,7 @@
 int32_t ocr_db_postprocess__postprocess(void);
 int32_t ocr_crop__crop(void);
 int32_t ctc_decode__decode(void);
+int32_t ocr_orient__orient(void);
 
 /* ---- corral_geometry.h ------------------------------------------------------------------ */
 
@@ -284,6 +285,49 @@ void crop_with_no_boxes_writes_an_empty_batch(void) {
     int width = 0;
     crop(0, &width);
     CHECK(width == 320, "empty batch width %d, expected 320", width);
+}
+
+/* ---- ocr-orient ------------------------------------------------------------------------ */
+
+void orient_turns_confident_upside_down_lines(void) {
+    float quads[3 * 8];
+    for (int i = 0; i < 3 * 8; i++) quads[i] = (float)i;
+    /* line 0 upright; line 1 upside down (0.98); line 2 leans to 180° but below thresh 0.9 */
+    float probs[6] = {0.95f, 0.05f, 0.02f, 0.98f, 0.15f, 0.85f};
+    int64_t bdims[3] = {3, 4, 2}, cdims[2] = {3, 2};
+    stub_input("text_boxes", CORRAL_FLOAT32, bdims, 3, quads, sizeof quads);
+    stub_input("softmax_0.tmp_0", CORRAL_FLOAT32, cdims, 2, probs, sizeof probs);
+    stub_begin_call();
+    int32_t rc = ocr_orient__orient();
+    CHECK(rc == 0, "orient returned %d: %s", rc, stub_error_message());
+    const stub_tensor *out = stub_output("text_boxes");
+    CHECK(out && out->rank == 3 && out->dims[0] == 3, "text_boxes not written as [3,4,2]");
+    if (!out) return;
+    const float *q = (const float *)out->data;
+    const float want[24] = {0, 1, 2, 3, 4, 5, 6, 7,          /* unchanged */
+                            12, 13, 14, 15, 8, 9, 10, 11,    /* starts at its old bottom-right */
+                            16, 17, 18, 19, 20, 21, 22, 23}; /* unchanged */
+    for (int k = 0; k < 24; k++) CHECK(q[k] == want[k], "value %d is %g, expected %g", k, q[k], want[k]);
+}
+
+void orient_passes_an_empty_batch_through(void) {
+    /* No boxes: the classifier did not run, its output is absent. */
+    int64_t bdims[3] = {0, 4, 2};
+    stub_input("text_boxes", CORRAL_FLOAT32, bdims, 3, "", 0);
+    stub_begin_call();
+    int32_t rc = ocr_orient__orient();
+    CHECK(rc == 0, "orient returned %d: %s", rc, stub_error_message());
+    const stub_tensor *out = stub_output("text_boxes");
+    CHECK(out && out->rank == 3 && out->dims[0] == 0 && out->bytes == 0, "text_boxes should stay [0,4,2]");
+}
+
+void orient_refuses_a_missing_classifier_output(void) {
+    float quads[8] = {0};
+    int64_t bdims[3] = {1, 4, 2};
+    stub_input("text_boxes", CORRAL_FLOAT32, bdims, 3, quads, sizeof quads);
+    stub_begin_call();
+    CHECK(ocr_orient__orient() == CORRAL_ERR_PLUGIN, "a missing classifier output should fail");
+    CHECK(strstr(stub_error_message(), "softmax_0.tmp_0") != NULL, "message '%s' should name the input", stub_error_message());
 }
 
 /* ---- ctc-decode ------------------------------------------------------------------------- */

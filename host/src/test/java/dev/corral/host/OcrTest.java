@@ -26,6 +26,7 @@ import io.helidon.webserver.testing.junit5.SetUpRoute;
 import org.junit.jupiter.api.Test;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -46,8 +47,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * OCR end to end: {@code POST /infer/image?model=ppocr-v4} on the real routing, the real
- * PP-OCRv4 detector and recogniser and the real plugins (image-preprocess, ocr-db-postprocess,
- * ocr-crop, ctc-decode); and the three OCR plugins agree byte for byte compiled and interpreted.
+ * PP-OCRv4 detector, angle classifier and recogniser and the real plugins (image-preprocess,
+ * ocr-db-postprocess, ocr-crop, ocr-orient, ctc-decode); and the OCR plugins agree byte for byte
+ * compiled and interpreted.
  */
 @ServerTest
 class OcrTest {
@@ -89,6 +91,21 @@ class OcrTest {
     }
 
     @Test
+    void anUpsideDownPageIsTurnedBeforeRecognition() throws Exception {
+        BufferedImage page = ImageIO.read(new ByteArrayInputStream(Images.read("page.png")));
+        BufferedImage turned = new BufferedImage(page.getWidth(), page.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+        for (int y = 0; y < page.getHeight(); y++) {
+            for (int x = 0; x < page.getWidth(); x++) {
+                turned.setRGB(page.getWidth() - 1 - x, page.getHeight() - 1 - y, page.getRGB(x, y));
+            }
+        }
+        String text = texts(ocr(png(turned), "").at("/result/lines")).toLowerCase(Locale.ROOT);
+        for (String word : List.of("segmentation", "markers", "background", "histogram")) {
+            assertTrue(text.contains(word), "'" + word + "' not read upside down; read:\n" + text);
+        }
+    }
+
+    @Test
     void handwritingAnswersWithLinesInsideTheImage() throws Exception {
         // text.png is handwritten formulae, photographed at a slant: at its own size (448×172, the
         // detector's limit of 960 never scales up) PP-OCRv4 finds no text there, so only the
@@ -115,7 +132,8 @@ class OcrTest {
     @Test
     void pluginsGiveIdenticalBytesCompiledAndInterpreted() throws Exception {
         // A map with two tilted bars over the real page (scale 0.5), the crops of the boxes found
-        // there, and seeded class probabilities over the real dictionary (ABI §8).
+        // there, the first of them turned, and seeded class probabilities over the real
+        // dictionary (ABI §8).
         Map<String, Tensor> state = new HashMap<>();
         state.put("image", new ImageDecoder(40_000_000).decode(Images.read("page.png"), "page.png"));
         state.put("image_scale", floats(new long[] {2}, new float[] {0.5f, 0.5f}));
@@ -133,6 +151,8 @@ class OcrTest {
             state.putAll(sameInBothModes(compiled, interpreted, "ocr-db-postprocess", "postprocess", Map.of(), state));
             assertEquals(2, state.get("text_boxes").dim(0), "the two bars are two boxes");
             state.putAll(sameInBothModes(compiled, interpreted, "ocr-crop", "crop", Map.of(), state));
+            state.put("softmax_0.tmp_0", floats(new long[] {2, 2}, new float[] {0.05f, 0.95f, 0.99f, 0.01f}));
+            state.putAll(sameInBothModes(compiled, interpreted, "ocr-orient", "orient", Map.of(), state));
             Random random = new Random(7);
             float[] probabilities = new float[2 * 12 * 6625];
             for (int k = 0; k < probabilities.length; k++) {
@@ -221,6 +241,10 @@ class OcrTest {
                 img.setRGB(x, y, 0x808080);
             }
         }
+        return png(img);
+    }
+
+    private static byte[] png(BufferedImage img) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(img, "png", out);
         return out.toByteArray();

@@ -29,8 +29,7 @@ final class FetchCommand {
         } catch (CatalogException e) {
             throw new FetchFailed(e.getMessage());
         }
-        ModelFetcher fetcher = new ModelFetcher(catalog, Files.isDirectory(mirror) ? mirror : null,
-                ModelFetcher.defaultHttpClient());
+        ModelFetcher fetcher = fetcher(catalog, mirror);
         try (Stream<Path> folders = Files.list(modelsDir)) {
             for (Path folder : folders.sorted().toList()) {
                 String name = folder.getFileName().toString();
@@ -44,6 +43,23 @@ final class FetchCommand {
         } catch (FetchException e) {
             throw new FetchFailed(e.getMessage());
         }
+    }
+
+    /**
+     * What fetches the files an admin bundle references instead of uploading, or null when the
+     * models folder has no readable catalog (every file must then be uploaded).
+     */
+    static ModelFetcher fetcher(Path modelsDir, Path mirror) {
+        try {
+            return fetcher(Catalog.load(modelsDir.resolve(CATALOG)), mirror);
+        } catch (CatalogException e) {
+            System.err.println("corral: admin bundles cannot reference catalog files: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static ModelFetcher fetcher(Catalog catalog, Path mirror) {
+        return new ModelFetcher(catalog, Files.isDirectory(mirror) ? mirror : null, ModelFetcher.defaultHttpClient());
     }
 
     /** Fetching failed; the message says what was tried and how to fix it. */

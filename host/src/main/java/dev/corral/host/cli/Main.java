@@ -1,7 +1,9 @@
 package dev.corral.host.cli;
 
+import dev.corral.host.http.AdminApi;
 import dev.corral.host.http.HttpApi;
 import dev.corral.host.sandbox.SandboxMode;
+import dev.corral.host.serving.ModelBundles;
 import dev.corral.host.serving.ModelServer;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
@@ -12,9 +14,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** {@code corral serve|fetch}: the command line behind the {@code ./corral} script. */
+/** {@code corral serve|fetch|plugin}: the command line behind the {@code ./corral} script. */
 public final class Main {
     static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
+    /** A bundle carries model weights: a separate, larger limit than an inference request's. */
+    static final long DEFAULT_ADMIN_MAX_BODY_BYTES = 256L * 1024 * 1024;
+    static final String ADMIN_TOKEN_ENV = "CORRAL_ADMIN_TOKEN";
 
     private Main() {
     }
@@ -28,9 +33,11 @@ public final class Main {
         try {
             switch (argv[0]) {
                 case "serve" -> serve(new Args(rest,
-                        Set.of("host", "port", "models", "mirror", "max-body-bytes", "sandbox", "infer-threads"),
+                        Set.of("host", "port", "models", "mirror", "max-body-bytes", "sandbox", "infer-threads",
+                                "admin-token", "admin-max-body"),
                         Set.of("no-fetch")));
                 case "fetch" -> fetch(new Args(rest, Set.of("models", "mirror"), Set.of()));
+                case "plugin" -> System.exit(PluginCommand.run(rest, System.out, System.err));
                 default -> usage("unknown command '" + argv[0] + "'");
             }
         } catch (Args.UsageException e) {
@@ -54,13 +61,14 @@ public final class Main {
         long maxBody = args.longValue("max-body-bytes", DEFAULT_MAX_BODY_BYTES, 1, 1L << 30);
         int inferThreads = args.intValue("infer-threads", Runtime.getRuntime().availableProcessors(), 1, 256);
         ModelServer server = new ModelServer(mode, inferThreads);
+        AdminApi admin = admin(args, server, models);
         WebServer web = WebServer.builder()
                 .host(args.get("host", "127.0.0.1"))
                 .port(args.intValue("port", 8080, 0, 65535))
                 // A streamed token is a small write; with Nagle's algorithm it would wait for the
                 // ACK of the previous one, which a client may delay by up to 40 ms.
                 .connectionOptions(o -> o.tcpNoDelay(true))
-                .routing(r -> HttpApi.routing(r, server.models(), maxBody))
+                .routing(r -> HttpApi.routing(r, server.models(), maxBody, HttpApi.DEFAULT_SSE_KEEP_ALIVE, admin))
                 .build()
                 .start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -72,6 +80,18 @@ public final class Main {
         server.loadAll(models);
         System.out.println("corral: " + (server.models().allReady() ? "ready" : "NOT ready — see GET /health/ready")
                 + " " + server.models().states());
+    }
+
+    /** The admin routes, or null (off) when neither --admin-token nor CORRAL_ADMIN_TOKEN gives a token. */
+    private static AdminApi admin(Args args, ModelServer server, Path models) {
+        String env = System.getenv(ADMIN_TOKEN_ENV);
+        String token = args.get("admin-token", env);
+        if (token == null || token.isEmpty()) {
+            return null;
+        }
+        long maxBody = args.longValue("admin-max-body", DEFAULT_ADMIN_MAX_BODY_BYTES, 1, Integer.MAX_VALUE - 8);
+        return new AdminApi(new ModelBundles(server.models(), models, FetchCommand.fetcher(models, mirror(args))),
+                token, maxBody);
     }
 
     private static void fetch(Args args) {
@@ -89,7 +109,10 @@ public final class Main {
                 usage: corral serve [--host 127.0.0.1] [--port 8080] [--models DIR] [--mirror DIR]
                                     [--max-body-bytes 16777216] [--sandbox compiled|interpreted]
                                     [--infer-threads N] [--no-fetch]
-                       corral fetch [--models DIR] [--mirror DIR]""");
+                                    [--admin-token TOKEN] [--admin-max-body 268435456]
+                       (the admin API is off unless --admin-token or CORRAL_ADMIN_TOKEN gives a token)
+                       corral fetch [--models DIR] [--mirror DIR]
+                       corral plugin check|run|bench FILE.wasm …   (corral plugin, for details)""");
         System.exit(2);
     }
 }

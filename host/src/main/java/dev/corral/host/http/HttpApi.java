@@ -21,6 +21,12 @@ public final class HttpApi {
 
     public static void routing(HttpRouting.Builder routing, ModelManager models, long maxBodyBytes,
                                Duration sseKeepAlive) {
+        routing(routing, models, maxBodyBytes, sseKeepAlive, null);
+    }
+
+    /** @param admin the admin routes, or null to leave them off (they then answer 404 like any unknown path) */
+    public static void routing(HttpRouting.Builder routing, ModelManager models, long maxBodyBytes,
+                               Duration sseKeepAlive, AdminApi admin) {
         ErrorResponses.register(routing);
         GenerationStreamer streamer = new GenerationStreamer(sseKeepAlive);
         WebPageHandler page = new WebPageHandler();
@@ -35,6 +41,9 @@ public final class HttpApi {
         allowOnly(routing, "/infer/multimodal", "POST");
         allowOnly(routing, "/infer/text", "POST");
         allowOnly(routing, "/infer/text/stream", "GET, POST");
+        if (admin != null) {
+            routing.register(AdminApi.PREFIX, admin);
+        }
         routing.register("/models", new ModelsHandler(models))
                 .register("/health", new HealthHandler(models))
                 .get("/", page)

@@ -3,7 +3,11 @@ package dev.corral.host.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
+import dev.corral.host.error.ErrorKind;
 import dev.corral.host.error.ServingException;
+import dev.corral.host.pipeline.StageTimings;
+import dev.corral.host.serving.RequestTensors;
+import dev.corral.host.tensor.Tensor;
 import dev.corral.host.sandbox.Parameters;
 import dev.corral.host.serving.InferenceOutcome;
 import dev.corral.host.serving.LoadedModel;
@@ -14,6 +18,7 @@ import io.helidon.webserver.http.ServerResponse;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,6 +43,20 @@ final class InferImageHandler implements Handler {
         ImageRequest request = ImageRequest.parse(req, RequestBody.read(req, maxBodyBytes));
         LoadedModel model = models.resolve(request.model(), "image");
         Parameters options = model.parseOptions(request.options());
+        if (RenderedResponse.wanted(req)) {
+            if (request.images().size() != 1) {
+                throw new ServingException(ErrorKind.BAD_REQUEST, "render=png draws one image; this request has "
+                        + request.images().size());
+            }
+            ImageRequest.EncodedImage image = request.images().getFirst();
+            if (image.error() != null) {
+                throw image.error();
+            }
+            StageTimings timings = new StageTimings();
+            Tensor rgb = model.decodeImage(image.bytes(), image.label(), timings);
+            RenderedResponse.send(res, model.name(), rgb, model.run(Map.of(RequestTensors.IMAGE, rgb), options, timings));
+            return;
+        }
         ObjectNode body = Json.object();
         body.put("model", model.name());
         body.put("version", model.version());

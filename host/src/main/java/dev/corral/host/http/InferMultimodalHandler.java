@@ -14,7 +14,8 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * {@code POST /infer/multimodal}: an image and text parts through a multimodal model's pipeline
- * (grounding, document query, zero-shot classification); the result is the pipeline's JSON.
+ * (grounding, document query, zero-shot classification); the result is the pipeline's JSON, or
+ * with {@code ?render=png} the image with the result's boxes drawn.
  */
 final class InferMultimodalHandler implements Handler {
     private final ModelManager models;
@@ -27,12 +28,17 @@ final class InferMultimodalHandler implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
+        boolean render = RenderedResponse.wanted(req);
         MultimodalRequest request = MultimodalRequest.parse(req, RequestBody.read(req, maxBodyBytes));
         LoadedModel model = models.resolve(request.model(), "multimodal");
         Parameters options = model.parseOptions(request.options());
         StageTimings timings = new StageTimings();
         Tensor image = model.decodeImage(request.image(), request.imageLabel(), timings);
         InferenceOutcome outcome = model.run(model.multimodalTensors(image, request.texts()), options, timings);
+        if (render) {
+            RenderedResponse.send(res, model.name(), image, outcome);
+            return;
+        }
         ObjectNode body = Json.object();
         body.put("model", model.name());
         body.put("version", model.version());

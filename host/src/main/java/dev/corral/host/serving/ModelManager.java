@@ -12,23 +12,45 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The models this server serves, by name, each LOADING, READY or FAILED. Requests only ever see a
  * READY model; a model that failed to load is reported (health, /models) but harms no other.
+ *
+ * <p>A model can be swapped for a new version while it serves ({@link #swap}): the new one is
+ * loaded and warmed up beside the old, then one atomic map write makes it the one requests
+ * resolve. Requests hold no reference count on the model they resolved, so the old version is
+ * closed only after {@link #RETIRE_GRACE}, long enough for any request that resolved it just
+ * before the swap to finish (closing native sessions under a running request would be unsafe).
  */
 public final class ModelManager implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ModelManager.class.getName());
     private static final Duration RETRY_WHILE_LOADING = Duration.ofSeconds(2);
+    /** How long a replaced or removed version stays open for the requests that resolved it before. */
+    public static final Duration RETIRE_GRACE = Duration.ofSeconds(60);
 
     /** What the server knows of one model. */
     public enum State { LOADING, READY, FAILED }
 
-    private record Entry(State state, LoadedModel model, String error, Map<String, Object> description) {
+    /** @param reloadError why the last reload failed while this version kept serving, or null */
+    private record Entry(State state, LoadedModel model, String error, Map<String, Object> description,
+                         String reloadError) {
+        Entry(State state, LoadedModel model, String error, Map<String, Object> description) {
+            this(state, model, error, description, null);
+        }
     }
 
     private final Map<String, Entry> entries = new ConcurrentSkipListMap<>();
     private final ModelLoader loader;
+    private final List<LoadedModel> retired = new ArrayList<>();
+    private final ScheduledExecutorService retirements = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "corral-model-retirement");
+        t.setDaemon(true);
+        return t;
+    });
 
     public ModelManager(ModelLoader loader) {
         this.loader = loader;
@@ -65,6 +87,63 @@ public final class ModelManager implements AutoCloseable {
             LOG.log(Level.ERROR, "model '" + name + "' failed to load: " + e.getMessage());
             entries.put(name, new Entry(State.FAILED, null, e.getMessage(), Descriptions.of(manifest, null)));
         }
+    }
+
+    /**
+     * Loads and warms up a new version of {@code manifest.name()} while the current one (if any)
+     * keeps serving, then makes it the one requests resolve; the previous version is closed after
+     * {@link #RETIRE_GRACE}. On failure nothing changes.
+     *
+     * @return the new version's description
+     * @throws ModelLoadFailure why the new version cannot serve (the old one still does)
+     */
+    public Map<String, Object> swap(ModelManifest manifest) throws ModelLoadFailure {
+        LoadedModel model = loader.load(manifest);
+        Entry entry = new Entry(State.READY, model, null, Descriptions.of(manifest, model));
+        Entry previous = entries.put(manifest.name(), entry);
+        if (previous != null && previous.model() != null) {
+            retire(previous.model());
+        }
+        LOG.log(Level.INFO, "model '" + manifest.name() + "' version " + model.version() + " swapped in");
+        return describe(entry);
+    }
+
+    /** Notes on a model that a reload failed; the version it has keeps serving. */
+    public void reloadFailed(String name, String error) {
+        LOG.log(Level.ERROR, "model '" + name + "' failed to reload: " + error);
+        entries.computeIfPresent(name, (n, e) -> new Entry(e.state(), e.model(), e.error(), e.description(), error));
+    }
+
+    /**
+     * Stops serving a model; its loaded version is closed after {@link #RETIRE_GRACE}.
+     *
+     * @throws ServingException MODEL_NOT_FOUND
+     */
+    public void remove(String name) {
+        Entry entry = entries.remove(name);
+        if (entry == null) {
+            throw new ServingException(ErrorKind.MODEL_NOT_FOUND, "no model named '" + name + "'");
+        }
+        if (entry.model() != null) {
+            retire(entry.model());
+        }
+        LOG.log(Level.INFO, "model '" + name + "' removed");
+    }
+
+    private void retire(LoadedModel model) {
+        synchronized (retired) {
+            retired.add(model);
+        }
+        retirements.schedule(() -> closeRetired(model), RETIRE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void closeRetired(LoadedModel model) {
+        synchronized (retired) {
+            if (!retired.remove(model)) {
+                return;
+            }
+        }
+        model.close();
     }
 
     /**
@@ -173,11 +252,19 @@ public final class ModelManager implements AutoCloseable {
         if (e.error() != null) {
             d.put("error", e.error());
         }
+        if (e.reloadError() != null) {
+            d.put("last_reload_error", e.reloadError());
+        }
         return d;
     }
 
     @Override
     public void close() {
+        retirements.shutdownNow();
+        synchronized (retired) {
+            retired.forEach(LoadedModel::close);
+            retired.clear();
+        }
         for (Entry e : entries.values()) {
             if (e.model() != null) {
                 e.model().close();

@@ -14,8 +14,8 @@ import java.util.List;
  */
 public final class SharedServer {
     /** Every model in the repository's {@code models/} folder. */
-    public static final List<String> MODELS = List.of("mobilenetv2", "stories260k", "all-minilm-l6-v2", "yolox-nano", "ultraface-rfb-320",
-            "grounding", "ppocr-v4");
+    public static final List<String> MODELS = List.of("mobilenetv2", "stories260k", "all-minilm-l6-v2", "yolox-nano",
+            "ultraface-rfb-320", "grounding", "ppocr-v4", "document-query");
     private static ModelServer server;
 
     private SharedServer() {
