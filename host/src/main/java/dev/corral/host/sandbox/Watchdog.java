@@ -1,38 +1,64 @@
 package dev.corral.host.sandbox;
 
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.Iterator;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Enforces deadlines by interrupting the calling thread; Chicory checks the interrupt at calls
- * and branches and throws {@code ChicoryInterruptedException}. One daemon thread serves all
- * plugins of a runtime.
+ * and branches and throws {@code ChicoryInterruptedException}. One daemon platform thread serves
+ * all plugins of a runtime.
+ *
+ * <p>Arming and disarming are lock-free on purpose. Guest calls run on virtual threads and a
+ * spinning guest never yields its carrier: when every carrier spins, a virtual thread queued for
+ * a lock (as a {@code ScheduledThreadPoolExecutor}'s queue lock) can never run, and a watchdog
+ * waiting behind it on that lock would never fire the deadlines that free the carriers. The
+ * watchdog therefore shares no lock with callers: it scans a lock-free queue every millisecond
+ * while anything is armed, and sleeps otherwise.
  */
 final class Watchdog implements AutoCloseable {
-    private final ScheduledThreadPoolExecutor timer;
+    private static final long TICK_NANOS = 1_000_000;
+
+    private final ConcurrentLinkedQueue<Deadline> armed = new ConcurrentLinkedQueue<>();
+    private final Thread thread;
+    private volatile boolean closed;
 
     Watchdog() {
-        timer = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread t = new Thread(task, "corral-plugin-watchdog");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.setRemoveOnCancelPolicy(true);
+        thread = Thread.ofPlatform().daemon().name("corral-plugin-watchdog").start(this::watch);
     }
 
     /** Starts the clock for the current thread. */
     Deadline arm(Duration limit) {
-        Deadline deadline = new Deadline(Thread.currentThread());
-        deadline.timer = timer.schedule(deadline::fire, limit.toNanos(), TimeUnit.NANOSECONDS);
+        Deadline deadline = new Deadline(Thread.currentThread(), System.nanoTime() + limit.toNanos());
+        armed.add(deadline);
+        LockSupport.unpark(thread);
         return deadline;
+    }
+
+    private void watch() {
+        while (!closed) {
+            long now = System.nanoTime();
+            for (Iterator<Deadline> it = armed.iterator(); it.hasNext(); ) {
+                Deadline deadline = it.next();
+                if (deadline.state.get() == Deadline.DISARMED || now - deadline.due >= 0) {
+                    deadline.fire();
+                    it.remove();
+                }
+            }
+            if (armed.isEmpty()) {
+                LockSupport.park(this);
+            } else {
+                LockSupport.parkNanos(this, TICK_NANOS);
+            }
+        }
     }
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        closed = true;
+        LockSupport.unpark(thread);
     }
 
     /** One armed deadline. {@link #disarm} must be called by the thread that armed it. */
@@ -43,11 +69,12 @@ final class Watchdog implements AutoCloseable {
         private static final int DISARMED = 3;
 
         private final Thread target;
+        private final long due;
         private final AtomicInteger state = new AtomicInteger(ARMED);
-        private ScheduledFuture<?> timer;
 
-        private Deadline(Thread target) {
+        private Deadline(Thread target, long due) {
             this.target = target;
+            this.due = due;
         }
 
         private void fire() {
@@ -65,7 +92,6 @@ final class Watchdog implements AutoCloseable {
          */
         boolean disarm() {
             if (state.compareAndSet(ARMED, DISARMED)) {
-                timer.cancel(false);
                 return false;
             }
             while (state.get() != FIRED) {

@@ -17,6 +17,13 @@ public final class HostileModels {
     }
 
     public static void add(Path modelsDir, String name, String plugin, String entry, String limits) {
+        add(modelsDir, name, TestPaths.repoRoot().resolve("host/src/test/resources/plugins/" + plugin + ".wasm"),
+                entry, limits);
+    }
+
+    /** As above, with the hostile step's module given as a file (e.g. one a test generated). */
+    public static void add(Path modelsDir, String name, Path wasm, String entry, String limits) {
+        String plugin = wasm.getFileName().toString().replaceFirst("\\.wasm$", "");
         Path mobilenet = TestPaths.repoRoot().resolve("models/mobilenetv2");
         SharedServer.fetch(mobilenet.getParent(), "mobilenetv2");
         Path folder = modelsDir.resolve(name);
@@ -25,7 +32,6 @@ public final class HostileModels {
             for (String file : new String[] {"mobilenetv2-12-int8.onnx", "synset.txt"}) {
                 Files.copy(mobilenet.resolve(file), folder.resolve(file));
             }
-            Path wasm = TestPaths.repoRoot().resolve("host/src/test/resources/plugins/" + plugin + ".wasm");
             Files.copy(wasm, folder.resolve(plugin + ".wasm"));
             Files.writeString(folder.resolve("model.json"), """
                     {
