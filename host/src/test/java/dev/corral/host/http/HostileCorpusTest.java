@@ -65,7 +65,7 @@ class HostileCorpusTest {
     private static final List<CallAttack> CALL_ATTACKS = List.of(
             new CallAttack("infinite loop in an entry point", "spin", "spin", "{\"deadline_ms\": 300}",
                     504, "plugin_deadline_exceeded", "300 ms"),
-            new CallAttack("deep recursion", "recursion", "deep_recursion", "{}", 500, "plugin_failed", "recursion"),
+            new CallAttack("deep recursion", "recursion", "deep_recursion", "{}", 500, "plugin_failed", "call stack exhausted"),
             new CallAttack("memory.grow to the maximum", "grow_bomb", "grow_bomb", "{\"max_memory_pages\": 64}",
                     500, "plugin_failed", "out of memory"),
             new CallAttack("huge output (2 MiB, limit 1 MiB)", "huge_output", "huge_output", OUTPUT_1_MIB,
