@@ -36,6 +36,9 @@ typedef struct stub_tensor {
 /* Inputs: the data is copied. */
 void stub_input(const char *name, int32_t dtype, const int64_t *dims, int32_t rank, const void *data, int32_t bytes);
 
+/* A text list (ABI §4.6) of `count` C strings as uint8 input `name` (at most 512 bytes in all). */
+void stub_input_text_list(const char *name, const char *const *items, int count);
+
 /* Replaces the data of input `name` (same byte length), e.g. to advance a step counter. */
 void stub_set_input_data(const char *name, const void *data, int32_t bytes);
 /* Forgets every input / every option (config stays). */

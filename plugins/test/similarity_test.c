@@ -22,19 +22,6 @@ static void give_matrix(const char *name, int64_t rows, int64_t cols, const floa
     give_floats(name, dims, 2, data);
 }
 
-static void give_list(const char *name, const char *const *items, int count) {
-    char buf[512];
-    int32_t len = 0;
-    for (int i = 0; i < count; i++) {
-        uint32_t n = (uint32_t)strlen(items[i]);
-        for (int b = 0; b < 4; b++) buf[len++] = (char)(n >> (8 * b));
-        memcpy(buf + len, items[i], n);
-        len += (int32_t)n;
-    }
-    int64_t dims[1] = {len};
-    stub_input(name, CORRAL_UINT8, dims, 1, buf, len);
-}
-
 static const char *run(void) {
     stub_begin_call();
     int32_t rc = similarity_rank__rank();
@@ -72,7 +59,7 @@ static const char *const labels[3] = {"dog", "cat", "person"};
 
 static void grounding_config(void) {
     give_matrix("embeddings", 4, 2, grounding);
-    give_list("det_labels", labels, 3);
+    stub_input_text_list("det_labels", labels, 3);
     stub_config_str("query", "embeddings");
     stub_config_str("candidates", "embeddings");
     stub_config_int("candidates_offset", 1);
@@ -137,7 +124,7 @@ void sim_softmax_over_candidate_labels(void) {
     int64_t qd[2] = {1, 3};
     give_floats("image_embeds", qd, 2, image);
     give_matrix("text_embeds", 3, 3, texts);
-    give_list("texts", names, 3);
+    stub_input_text_list("texts", names, 3);
     stub_config_str("query", "image_embeds");
     stub_config_str("candidates", "text_embeds");
     stub_config_str("mode", "softmax");
@@ -198,7 +185,7 @@ void sim_query_may_be_a_vector(void) {
 void sim_absent_candidates_are_no_items(void) {
     const float q[2] = {1, 0};
     give_matrix("image_embeds", 1, 2, q);
-    give_list("texts", NULL, 0);
+    stub_input_text_list("texts", NULL, 0);
     stub_config_str("query", "image_embeds");
     stub_config_str("candidates", "text_embeds");
     stub_config_str("item_texts", "texts");
@@ -233,7 +220,7 @@ void sim_item_count_mismatch_names_both_tensors(void) {
     grounding_config();
     stub_reset_inputs();
     give_matrix("embeddings", 4, 2, grounding);
-    give_list("det_labels", labels, 2);
+    stub_input_text_list("det_labels", labels, 2);
     expect_failure(1, "'det_labels' has 2 items but candidates 'embeddings' has 3 rows after candidates_offset 1");
 }
 

@@ -39,6 +39,19 @@ void stub_input(const char *name, int32_t dtype, const int64_t *dims, int32_t ra
     t->bytes = bytes;
 }
 
+void stub_input_text_list(const char *name, const char *const *items, int count) {
+    char buf[512];
+    int32_t len = 0;
+    for (int i = 0; i < count; i++) {
+        uint32_t n = (uint32_t)strlen(items[i]);
+        for (int b = 0; b < 4; b++) buf[len++] = (char)(n >> (8 * b));
+        memcpy(buf + len, items[i], n);
+        len += (int32_t)n;
+    }
+    int64_t dims[1] = {len};
+    stub_input(name, CORRAL_UINT8, dims, 1, buf, len);
+}
+
 void stub_set_input_data(const char *name, const void *data, int32_t bytes) {
     int32_t index = corral_input_find(name, (int32_t)strlen(name));
     if (index < 0 || inputs[index].bytes != bytes) violation("stub_set_input_data: no input '%s' of %d bytes", name, bytes);

@@ -215,20 +215,6 @@ void tok_refuses_empty_ids_name(void) {
 
 /* ---- list mode: the single text and a text list's items as rows of one padded batch ---- */
 
-/* A text list (ABI §4.6) of `count` C strings as input `name`. */
-static void give_list(const char *name, const char *const *items, int count) {
-    char buf[512];
-    int32_t len = 0;
-    for (int i = 0; i < count; i++) {
-        uint32_t n = (uint32_t)strlen(items[i]);
-        for (int b = 0; b < 4; b++) buf[len++] = (char)(n >> (8 * b));
-        memcpy(buf + len, items[i], n);
-        len += (int32_t)n;
-    }
-    int64_t dims[1] = {len};
-    stub_input(name, CORRAL_UINT8, dims, 1, buf, len);
-}
-
 /* Checks int64 [rows,cols] output `name` against want (row-major). */
 static void expect_matrix(const char *name, int rows, int cols, const int64_t *want) {
     const stub_tensor *t = stub_output(name);
@@ -246,7 +232,7 @@ static void expect_matrix(const char *name, int rows, int cols, const int64_t *w
 void tok_list_rows_are_the_text_then_the_items_padded_right(void) {
     give_text("hi", 2);
     const char *items[2] = {"a", "abc"};
-    give_list("texts", items, 2);
+    stub_input_text_list("texts", items, 2);
     stub_config_str("input_text", "text");
     stub_config_str("input_list", "texts");
     if (!run()) return;
@@ -263,7 +249,7 @@ void tok_list_rows_are_the_text_then_the_items_padded_right(void) {
 void tok_list_alone_ignores_the_request_text(void) {
     give_text("ignored", 7);
     const char *items[2] = {"xy", "z"};
-    give_list("texts", items, 2);
+    stub_input_text_list("texts", items, 2);
     stub_config_str("input_list", "texts");
     stub_config_int("add_special_tokens", 0);
     if (!run()) return;
@@ -275,7 +261,7 @@ void tok_list_alone_ignores_the_request_text(void) {
 
 void tok_list_configured_text_that_is_absent_is_no_row(void) {
     const char *items[1] = {"q"};
-    give_list("det_labels", items, 1);
+    stub_input_text_list("det_labels", items, 1);
     stub_config_str("input_text", "text");
     stub_config_str("input_list", "det_labels");
     if (!run()) return;
@@ -284,7 +270,7 @@ void tok_list_configured_text_that_is_absent_is_no_row(void) {
 }
 
 void tok_empty_list_and_no_text_is_an_empty_batch(void) {
-    give_list("texts", NULL, 0);
+    stub_input_text_list("texts", NULL, 0);
     stub_config_str("input_list", "texts");
     if (!run()) return;
     const char *names[3] = {"input_ids", "attention_mask", "token_type_ids"};
@@ -297,7 +283,7 @@ void tok_empty_list_and_no_text_is_an_empty_batch(void) {
 
 void tok_empty_list_with_a_text_is_one_row(void) {
     give_text("a", 1);
-    give_list("texts", NULL, 0);
+    stub_input_text_list("texts", NULL, 0);
     stub_config_str("input_text", "text");
     stub_config_str("input_list", "texts");
     if (!run()) return;
@@ -307,7 +293,7 @@ void tok_empty_list_with_a_text_is_one_row(void) {
 
 void tok_list_truncates_each_row_on_its_own(void) {
     const char *items[2] = {"abcdef", "ab"};
-    give_list("texts", items, 2);
+    stub_input_text_list("texts", items, 2);
     stub_config_str("input_list", "texts");
     stub_config_int("max_length", 3);
     if (!run()) return;
@@ -317,7 +303,7 @@ void tok_list_truncates_each_row_on_its_own(void) {
 
 void tok_list_truncate_false_names_the_item(void) {
     const char *items[2] = {"a", "abcdef"};
-    give_list("texts", items, 2);
+    stub_input_text_list("texts", items, 2);
     stub_config_str("input_list", "texts");
     stub_config_int("max_length", 4);
     stub_option_int("truncate", 0);
@@ -326,14 +312,14 @@ void tok_list_truncate_false_names_the_item(void) {
 
 void tok_list_item_of_invalid_utf8_is_named(void) {
     const char *items[2] = {"ok", "b\xc3"};
-    give_list("texts", items, 2);
+    stub_input_text_list("texts", items, 2);
     stub_config_str("input_list", "texts");
     expect_failure(2, "item 1 of 'texts' is not valid UTF-8 (byte 1)");
 }
 
 void tok_list_item_without_tokens_is_named(void) {
     const char *items[2] = {"a", ""};
-    give_list("texts", items, 2);
+    stub_input_text_list("texts", items, 2);
     stub_config_str("input_list", "texts");
     stub_config_int("add_special_tokens", 0);
     expect_failure(2, "item 1 of 'texts' (0 bytes) gives no tokens");
