@@ -194,4 +194,24 @@ static inline corral_point corral_perspective_apply(const double m[9], double x,
     return (corral_point){(float)((m[0] * x + m[1] * y + m[2]) / w), (float)((m[3] * x + m[4] * y + m[5]) / w)};
 }
 
+/* The `text_boxes` input (float32 [N,4,2], quads written by ocr-db-postprocess), loaded into
+ * the arena as N·4 points; *count = N (0 is fine). NULL with the error set when it is missing,
+ * misshapen (code 1: the pipeline, not the request, is wrong) or memory runs out. */
+static inline corral_point *corral_text_boxes_load(int32_t *count) {
+    int32_t in = corral_input_index("text_boxes");
+    int64_t dims[3];
+    if (in < 0) {
+        corral_fail(CORRAL_ERR_PLUGIN, "input 'text_boxes' (float32 [N,4,2], from ocr-db-postprocess) is missing");
+        return (corral_point *)0;
+    }
+    if (corral_input_dtype(in) != CORRAL_FLOAT32 || corral_input_shape(in, dims, 3) != 3 || dims[1] != 4 || dims[2] != 2) {
+        corral_fail(CORRAL_ERR_PLUGIN, "input 'text_boxes' must be float32 [N,4,2]");
+        return (corral_point *)0;
+    }
+    int32_t bytes;
+    corral_point *quads = (corral_point *)corral_input_load(in, &bytes);
+    if (quads) *count = (int32_t)dims[0];
+    return quads;
+}
+
 #endif /* CORRAL_GEOMETRY_H */

@@ -27,6 +27,7 @@
  * The dictionary is parsed once per instance. Memory: one line's T·C probabilities at a time.
  */
 #include "corral.h"
+#include "corral_geometry.h"
 
 CORRAL_ABI_VERSION_EXPORT
 
@@ -147,17 +148,12 @@ CORRAL_ENTRY(decode) {
     if (corral_config_text("input_name", &prob_name) < 0) return 1;
     const char *name = prob_name.len ? prob_name.ptr : "softmax_11.tmp_0";
 
-    int32_t boxes_in = corral_input_index("text_boxes");
-    int64_t bdims[3];
-    if (boxes_in < 0) return corral_fail(CORRAL_ERR_PLUGIN, "input 'text_boxes' (float32 [N,4,2], from ocr-db-postprocess) is missing");
-    if (corral_input_dtype(boxes_in) != CORRAL_FLOAT32 || corral_input_shape(boxes_in, bdims, 3) != 3 || bdims[1] != 4 || bdims[2] != 2)
-        return corral_fail(CORRAL_ERR_PLUGIN, "input 'text_boxes' must be float32 [N,4,2]");
-    int32_t n = (int32_t)bdims[0], size;
+    int32_t n = 0;
+    const float *quads = (const float *)corral_text_boxes_load(&n);
+    if (!quads) return 1;
     int32_t scores_in = corral_input_index("text_box_scores");
     if (scores_in >= 0 && (corral_input_rank(scores_in) != 1 || corral_input_dim(scores_in, 0) != n))
         return corral_fail(CORRAL_ERR_PLUGIN, "input 'text_box_scores' must be [%d], one score per text box", (int)n);
-    const float *quads = (const float *)corral_input_load(boxes_in, &size);
-    if (!quads) return 1;
 
     int32_t probs_in = corral_input_index(name), steps = 0, classes = 0;
     if (n > 0) {

@@ -115,16 +115,12 @@ CORRAL_ENTRY(crop) {
     if (corral_input_dtype(image_in) != CORRAL_UINT8 || corral_input_shape(image_in, idims, 3) != 3 || idims[2] != 3 ||
         idims[0] < 1 || idims[1] < 1)
         return corral_fail(CORRAL_ERR_INPUT, "input 'image' must be uint8 [H,W,3] with H, W >= 1");
-    int32_t boxes_in = corral_input_index("text_boxes");
-    int64_t bdims[3];
-    if (boxes_in < 0) return corral_fail(CORRAL_ERR_PLUGIN, "input 'text_boxes' (float32 [N,4,2], from ocr-db-postprocess) is missing");
-    if (corral_input_dtype(boxes_in) != CORRAL_FLOAT32 || corral_input_shape(boxes_in, bdims, 3) != 3 || bdims[1] != 4 || bdims[2] != 2)
-        return corral_fail(CORRAL_ERR_PLUGIN, "input 'text_boxes' must be float32 [N,4,2]");
-    int32_t n = (int32_t)bdims[0], bytes;
+    int32_t n = 0, bytes;
+    const corral_point *quads = corral_text_boxes_load(&n);
+    if (!quads) return 1;
 
-    const corral_point *quads = (const corral_point *)corral_input_load(boxes_in, &bytes);
     strip *strips = (strip *)corral_alloc_array((size_t)n + 1, sizeof(strip));
-    if (!quads || !strips) return 1;
+    if (!strips) return 1;
     double widest = (double)min_width / (double)height;
     for (int32_t i = 0; i < n; i++) {
         plan_strip(&quads[i * 4], &strips[i]);

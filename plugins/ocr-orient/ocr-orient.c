@@ -16,6 +16,7 @@
  * Config (optional): input_name; thresh 0.9 (PaddleOCR's cls_thresh).
  */
 #include "corral.h"
+#include "corral_geometry.h"
 
 CORRAL_ABI_VERSION_EXPORT
 
@@ -26,13 +27,8 @@ CORRAL_ENTRY(orient) {
     if (corral_config_text("input_name", &cls_name) < 0) return 1;
     const char *name = cls_name.len ? cls_name.ptr : "softmax_0.tmp_0";
 
-    int32_t boxes_in = corral_input_index("text_boxes");
-    int64_t bdims[3];
-    if (boxes_in < 0) return corral_fail(CORRAL_ERR_PLUGIN, "input 'text_boxes' (float32 [N,4,2], from ocr-db-postprocess) is missing");
-    if (corral_input_dtype(boxes_in) != CORRAL_FLOAT32 || corral_input_shape(boxes_in, bdims, 3) != 3 || bdims[1] != 4 || bdims[2] != 2)
-        return corral_fail(CORRAL_ERR_PLUGIN, "input 'text_boxes' must be float32 [N,4,2]");
-    int32_t n = (int32_t)bdims[0], bytes;
-    float *quads = (float *)corral_input_load(boxes_in, &bytes);
+    int32_t n = 0, bytes;
+    float *quads = (float *)corral_text_boxes_load(&n);
     if (!quads) return 1;
 
     if (n > 0) {
@@ -51,5 +47,6 @@ CORRAL_ENTRY(orient) {
             memcpy(q, turned, sizeof turned);
         }
     }
-    return corral_output((corral_str){"text_boxes", 10}, CORRAL_FLOAT32, bdims, 3, quads);
+    int64_t dims[3] = {n, 4, 2};
+    return corral_output((corral_str){"text_boxes", 10}, CORRAL_FLOAT32, dims, 3, quads);
 }
