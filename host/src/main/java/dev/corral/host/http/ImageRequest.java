@@ -80,8 +80,7 @@ record ImageRequest(String model, List<EncodedImage> images, Map<String, Object>
             }
             String label = part.filename() != null && !part.filename().isEmpty() ? part.filename() : part.name();
             ServingException error = null;
-            if (part.contentType() != null && !isImageType(part.contentType())
-                    && !part.contentType().toLowerCase(Locale.ROOT).startsWith("application/octet-stream")) {
+            if (!mayHoldAnImage(part.contentType())) {
                 error = new ServingException(ErrorKind.UNSUPPORTED_MEDIA_TYPE, label + ": part type "
                         + part.contentType() + " is not an accepted image type (" + IMAGE_TYPE_LIST + ")");
             }
@@ -95,7 +94,13 @@ record ImageRequest(String model, List<EncodedImage> images, Map<String, Object>
         return new ImageRequest(model, images, options, true);
     }
 
-    static boolean isImageType(String contentType) {
+    /** A file part's type that may carry an image: none, an accepted image type, or octet-stream (decoding decides). */
+    static boolean mayHoldAnImage(String contentType) {
+        return contentType == null || isImageType(contentType)
+                || contentType.toLowerCase(Locale.ROOT).startsWith("application/octet-stream");
+    }
+
+    private static boolean isImageType(String contentType) {
         if (contentType == null) {
             return false;
         }

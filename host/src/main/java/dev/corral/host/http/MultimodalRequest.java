@@ -82,10 +82,8 @@ record MultimodalRequest(String model, String imageLabel, byte[] image, List<Str
     }
 
     private static void checkImagePart(MultipartParser.Part part) {
-        String type = part.contentType();
-        if (type != null && !ImageRequest.isImageType(type)
-                && !type.toLowerCase(Locale.ROOT).startsWith("application/octet-stream")) {
-            throw new ServingException(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "part 'image' has type " + type
+        if (!ImageRequest.mayHoldAnImage(part.contentType())) {
+            throw new ServingException(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "part 'image' has type " + part.contentType()
                     + ", not an accepted image type (" + ImageRequest.IMAGE_TYPE_LIST + ")");
         }
         if (part.content().length == 0) {

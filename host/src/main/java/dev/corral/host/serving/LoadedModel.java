@@ -132,10 +132,7 @@ public final class LoadedModel implements AutoCloseable {
      * @throws ServingException TOO_MANY_INPUTS, TEXT_TOO_LONG (413) naming the text part
      */
     public Map<String, Tensor> multimodalTensors(Tensor image, List<String> texts) {
-        if (texts.size() > manifest.input().maxItems()) {
-            throw new ServingException(ErrorKind.TOO_MANY_INPUTS, texts.size() + " text parts in one request; model '"
-                    + name() + "' takes at most " + manifest.input().maxItems());
-        }
+        checkItemCount(texts.size(), "text parts");
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         tensors.put(RequestTensors.IMAGE, image);
         for (int i = 0; i < texts.size(); i++) {
@@ -251,15 +248,20 @@ public final class LoadedModel implements AutoCloseable {
         if (texts.isEmpty()) {
             throw new ServingException(ErrorKind.BAD_REQUEST, "\"input\" is an empty list; give at least one text");
         }
-        if (texts.size() > manifest.input().maxItems()) {
-            throw new ServingException(ErrorKind.TOO_MANY_INPUTS, texts.size() + " texts in one request; model '"
-                    + name() + "' takes at most " + manifest.input().maxItems());
-        }
+        checkItemCount(texts.size(), "texts");
         List<Tensor> tensors = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
             tensors.add(textTensor(texts.get(i), texts.size() == 1 ? "the text" : "input[" + i + "]"));
         }
         return tensors;
+    }
+
+    /** @throws ServingException TOO_MANY_INPUTS over the manifest's {@code max_items} */
+    private void checkItemCount(int count, String what) {
+        if (count > manifest.input().maxItems()) {
+            throw new ServingException(ErrorKind.TOO_MANY_INPUTS, count + " " + what + " in one request; model '"
+                    + name() + "' takes at most " + manifest.input().maxItems());
+        }
     }
 
     private Embedding embedding(String resultJson) {
