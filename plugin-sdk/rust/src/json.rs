@@ -77,24 +77,23 @@ impl<'c> Json<'c> {
 
     /// A float64 with the fewest digits that read back exactly; NaN and infinities as `null`.
     pub fn f64(&mut self, v: f64) {
-        self.item();
-        let a = if v < 0.0 { -v } else { v };
-        if !v.is_finite() {
-            self.out.push_str("null");
-        } else if a != 0.0 && !(1e-6..1e21).contains(&a) {
-            let _ = write!(self.out, "{:e}", v);
-        } else {
-            let _ = write!(self.out, "{}", v);
-        }
+        self.float(v, v, 1e-6, 1e21);
     }
 
     /// A float32 with the fewest digits that read back as the same float32.
     pub fn f32(&mut self, v: f32) {
+        self.float(v, v as f64, 1e-6f32 as f64, 1e21f32 as f64);
+    }
+
+    /// `v` formatted by its own type (so an f32 keeps f32's shortest digits); `wide` is the
+    /// same value as f64 and `lo..hi` the plain-notation range in `v`'s own precision, widened
+    /// (exact: every f32 is an f64, and widening keeps the order).
+    fn float<T: core::fmt::Display + core::fmt::LowerExp>(&mut self, v: T, wide: f64, lo: f64, hi: f64) {
         self.item();
-        let a = if v < 0.0 { -v } else { v };
-        if !v.is_finite() {
+        let a = if wide < 0.0 { -wide } else { wide };
+        if !wide.is_finite() {
             self.out.push_str("null");
-        } else if a != 0.0 && !(1e-6..1e21).contains(&a) {
+        } else if a != 0.0 && !(lo..hi).contains(&a) {
             let _ = write!(self.out, "{:e}", v);
         } else {
             let _ = write!(self.out, "{}", v);
