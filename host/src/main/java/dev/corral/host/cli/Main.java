@@ -20,6 +20,8 @@ public final class Main {
     /** A bundle carries model weights: a separate, larger limit than an inference request's. */
     static final long DEFAULT_ADMIN_MAX_BODY_BYTES = 256L * 1024 * 1024;
     static final String ADMIN_TOKEN_ENV = "CORRAL_ADMIN_TOKEN";
+    /** The checkout whose models/ and ../shared/models are the defaults; set by ./corral. */
+    static final String HOME_ENV = "CORRAL_HOME";
 
     private Main() {
     }
@@ -49,7 +51,7 @@ public final class Main {
     }
 
     private static void serve(Args args) {
-        Path models = Path.of(args.get("models", "models"));
+        Path models = models(args);
         if (!args.flag("no-fetch")) {
             FetchCommand.run(models, mirror(args));
         }
@@ -95,12 +97,28 @@ public final class Main {
     }
 
     private static void fetch(Args args) {
-        FetchCommand.run(Path.of(args.get("models", "models")), mirror(args));
+        FetchCommand.run(models(args), mirror(args));
+    }
+
+    private static Path models(Args args) {
+        String given = args.get("models", null);
+        return given != null ? Path.of(given) : home().resolve("models");
     }
 
     private static Path mirror(Args args) {
         String env = System.getenv("CORRAL_MODEL_MIRROR");
-        return Path.of(args.get("mirror", env != null && !env.isEmpty() ? env : "../shared/models"));
+        String given = args.get("mirror", env != null && !env.isEmpty() ? env : null);
+        return given != null ? Path.of(given) : home().resolve("../shared/models").normalize();
+    }
+
+    /**
+     * The checkout the defaults live in: {@code CORRAL_HOME}, which {@code ./corral} sets, else
+     * the working directory. Paths a user gives are resolved against the working directory, as
+     * in any command; only the defaults are the checkout's.
+     */
+    private static Path home() {
+        String home = System.getenv(HOME_ENV);
+        return Path.of(home != null && !home.isEmpty() ? home : "");
     }
 
     private static void usage(String problem) {
