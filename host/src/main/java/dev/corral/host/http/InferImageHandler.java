@@ -11,6 +11,7 @@ import dev.corral.host.tensor.Tensor;
 import dev.corral.host.sandbox.Parameters;
 import dev.corral.host.serving.InferenceOutcome;
 import dev.corral.host.serving.LoadedModel;
+import dev.corral.host.serving.ModelLease;
 import dev.corral.host.serving.ModelManager;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -41,7 +42,12 @@ final class InferImageHandler implements Handler {
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         ImageRequest request = ImageRequest.parse(req, RequestBody.read(req, maxBodyBytes));
-        LoadedModel model = models.resolve(request.model(), "image");
+        try (ModelLease lease = models.lease(request.model(), "image")) {
+            serve(lease.model(), request, req, res);
+        }
+    }
+
+    private void serve(LoadedModel model, ImageRequest request, ServerRequest req, ServerResponse res) {
         Parameters options = model.parseOptions(request.options());
         if (RenderedResponse.wanted(req)) {
             if (request.images().size() != 1) {

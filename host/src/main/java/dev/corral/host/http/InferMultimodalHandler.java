@@ -6,6 +6,7 @@ import dev.corral.host.pipeline.StageTimings;
 import dev.corral.host.sandbox.Parameters;
 import dev.corral.host.serving.InferenceOutcome;
 import dev.corral.host.serving.LoadedModel;
+import dev.corral.host.serving.ModelLease;
 import dev.corral.host.serving.ModelManager;
 import dev.corral.host.tensor.Tensor;
 import io.helidon.webserver.http.Handler;
@@ -30,7 +31,12 @@ final class InferMultimodalHandler implements Handler {
     public void handle(ServerRequest req, ServerResponse res) {
         boolean render = RenderedResponse.wanted(req);
         MultimodalRequest request = MultimodalRequest.parse(req, RequestBody.read(req, maxBodyBytes));
-        LoadedModel model = models.resolve(request.model(), "multimodal");
+        try (ModelLease lease = models.lease(request.model(), "multimodal")) {
+            serve(lease.model(), request, render, res);
+        }
+    }
+
+    private static void serve(LoadedModel model, MultimodalRequest request, boolean render, ServerResponse res) {
         Parameters options = model.parseOptions(request.options());
         StageTimings timings = new StageTimings();
         Tensor image = model.decodeImage(request.image(), request.imageLabel(), timings);

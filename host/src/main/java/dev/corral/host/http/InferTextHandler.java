@@ -2,6 +2,7 @@ package dev.corral.host.http;
 
 import dev.corral.host.generate.GenerationRequest;
 import dev.corral.host.serving.LoadedModel;
+import dev.corral.host.serving.ModelLease;
 import dev.corral.host.serving.ModelManager;
 import dev.corral.registry.ModelTask;
 import io.helidon.webserver.http.Handler;
@@ -27,12 +28,16 @@ final class InferTextHandler implements Handler {
         TextRequest request = TextRequest.fromJson(RequestBody.read(req, maxBodyBytes),
                 req.query().first("model").orElse(null));
         if (request.generates()) {
-            LoadedModel model = models.resolve(request.model(), ModelTask.TEXT_GENERATION);
-            Json.send(res, 200, TextResponses.generation(model, model.generator().generate(generation(model, request))));
+            try (ModelLease lease = models.lease(request.model(), ModelTask.TEXT_GENERATION)) {
+                LoadedModel model = lease.model();
+                Json.send(res, 200, TextResponses.generation(model, model.generator().generate(generation(model, request))));
+            }
         } else {
-            LoadedModel model = models.resolve(request.model(), ModelTask.TEXT_EMBEDDING);
-            Json.send(res, 200, TextResponses.embeddings(model,
-                    model.embed(request.inputs(), model.parseOptions(request.optionsFor(model)))));
+            try (ModelLease lease = models.lease(request.model(), ModelTask.TEXT_EMBEDDING)) {
+                LoadedModel model = lease.model();
+                Json.send(res, 200, TextResponses.embeddings(model,
+                        model.embed(request.inputs(), model.parseOptions(request.optionsFor(model)))));
+            }
         }
     }
 

@@ -8,6 +8,7 @@ import dev.corral.host.error.ServingException;
 import dev.corral.host.serving.Embedding;
 import dev.corral.host.serving.EmbeddingOutcome;
 import dev.corral.host.serving.LoadedModel;
+import dev.corral.host.serving.ModelLease;
 import dev.corral.host.serving.ModelManager;
 import dev.corral.registry.ModelTask;
 import io.helidon.webserver.http.Handler;
@@ -36,7 +37,12 @@ final class OpenAiEmbeddingsHandler implements Handler {
     public void handle(ServerRequest req, ServerResponse res) {
         ObjectNode request = JsonBody.object(RequestBody.read(req, maxBodyBytes), "with \"input\" and \"model\"");
         String modelName = request.has("model") ? JsonBody.string(request.get("model"), "model") : null;
-        LoadedModel model = models.resolve(modelName, ModelTask.TEXT_EMBEDDING);
+        try (ModelLease lease = models.lease(modelName, ModelTask.TEXT_EMBEDDING)) {
+            serve(lease.model(), request, res);
+        }
+    }
+
+    private static void serve(LoadedModel model, ObjectNode request, ServerResponse res) {
         JsonNode input = request.get("input");
         if (input == null) {
             throw new ServingException(ErrorKind.BAD_REQUEST, "\"input\" is required: a string or a list of strings");

@@ -7,6 +7,7 @@ import dev.corral.host.error.ServingException;
 import dev.corral.host.generate.GenerationRequest;
 import dev.corral.host.generate.GenerationResult;
 import dev.corral.host.serving.LoadedModel;
+import dev.corral.host.serving.ModelLease;
 import dev.corral.host.serving.ModelManager;
 import dev.corral.host.tensor.Tensor;
 import dev.corral.registry.ModelTask;
@@ -39,7 +40,12 @@ final class OpenAiGenerationHandler implements Handler {
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         OpenAiRequest request = OpenAiRequest.parse(RequestBody.read(req, maxBodyBytes), api.maxTokensField);
-        LoadedModel model = models.resolve(request.model(), ModelTask.TEXT_GENERATION);
+        try (ModelLease lease = models.lease(request.model(), ModelTask.TEXT_GENERATION)) {
+            serve(lease.model(), request, res);
+        }
+    }
+
+    private void serve(LoadedModel model, OpenAiRequest request, ServerResponse res) {
         Map<String, Tensor> prompt = api == OpenAiApi.CHAT
                 ? model.promptTensors(null, TextRequest.messages(request.body().get("messages")))
                 : model.promptTensors(prompt(request.body()), null);

@@ -3,6 +3,7 @@ package dev.corral.host.http;
 import dev.corral.host.error.ErrorKind;
 import dev.corral.host.error.ServingException;
 import dev.corral.host.serving.LoadedModel;
+import dev.corral.host.serving.ModelLease;
 import dev.corral.host.serving.ModelManager;
 import dev.corral.registry.ModelTask;
 import io.helidon.http.Method;
@@ -35,7 +36,9 @@ final class TextStreamHandler implements Handler {
             throw new ServingException(ErrorKind.BAD_REQUEST,
                     "/infer/text/stream streams a generation: give \"prompt\" or \"messages\"");
         }
-        LoadedModel model = models.resolve(request.model(), ModelTask.TEXT_GENERATION);
-        streamer.stream(model.generator(), InferTextHandler.generation(model, request), res, new TextResponses.Stream());
+        try (ModelLease lease = models.lease(request.model(), ModelTask.TEXT_GENERATION)) {
+            LoadedModel model = lease.model();
+            streamer.stream(model.generator(), InferTextHandler.generation(model, request), res, new TextResponses.Stream());
+        }
     }
 }

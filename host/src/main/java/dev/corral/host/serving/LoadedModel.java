@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One model version, loaded and warm: its manifest, its pipeline, the tokenizer it declares and,
@@ -45,6 +46,8 @@ public final class LoadedModel implements AutoCloseable {
     private final ImageDecoder imageDecoder;
     private final ModelTokenizer tokenizer;
     private final Generator generator;
+    private final ModelUsers users = new ModelUsers(this::close);
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * @param tokenizer the model's tokenizer, or null; closed with the model
@@ -299,8 +302,21 @@ public final class LoadedModel implements AutoCloseable {
         }
     }
 
+    /** The requests using this version (see {@link ModelManager#lease}). */
+    ModelUsers users() {
+        return users;
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Closes the pipeline, generator and tokenizer; a second call does nothing. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         if (generator != null) {
             generator.close();
         }

@@ -11,10 +11,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The models this server serves, by name, each LOADING, READY or FAILED. Requests only ever see a
@@ -22,15 +21,13 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A model can be swapped for a new version while it serves ({@link #swap}): the new one is
  * loaded and warmed up beside the old, then one atomic map write makes it the one requests
- * resolve. Requests hold no reference count on the model they resolved, so the old version is
- * closed only after {@link #RETIRE_GRACE}, long enough for any request that resolved it just
- * before the swap to finish (closing native sessions under a running request would be unsafe).
+ * resolve. A request holds a {@link ModelLease} on the version it resolved, and a replaced or
+ * removed version is closed when its last lease ends: a long stream finishes on the version it
+ * started on, and a new request never sees a closed one.
  */
 public final class ModelManager implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ModelManager.class.getName());
     private static final Duration RETRY_WHILE_LOADING = Duration.ofSeconds(2);
-    /** How long a replaced or removed version stays open for the requests that resolved it before. */
-    public static final Duration RETIRE_GRACE = Duration.ofSeconds(60);
 
     /** What the server knows of one model. */
     public enum State { LOADING, READY, FAILED }
@@ -45,12 +42,8 @@ public final class ModelManager implements AutoCloseable {
 
     private final Map<String, Entry> entries = new ConcurrentSkipListMap<>();
     private final ModelLoader loader;
-    private final List<LoadedModel> retired = new ArrayList<>();
-    private final ScheduledExecutorService retirements = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "corral-model-retirement");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Versions replaced or removed whose last requests may still be running; closed with the manager. */
+    private final Set<LoadedModel> retired = ConcurrentHashMap.newKeySet();
 
     public ModelManager(ModelLoader loader) {
         this.loader = loader;
@@ -79,7 +72,7 @@ public final class ModelManager implements AutoCloseable {
             Entry previous = entries.put(name, new Entry(State.READY, model, null,
                     Descriptions.of(manifest, model)));
             if (previous != null && previous.model() != null) {
-                previous.model().close();
+                retire(previous.model());
             }
             LOG.log(Level.INFO, "model '" + name + "' version " + model.version() + " ready in "
                     + (System.nanoTime() - start) / 1_000_000 + " ms");
@@ -91,8 +84,8 @@ public final class ModelManager implements AutoCloseable {
 
     /**
      * Loads and warms up a new version of {@code manifest.name()} while the current one (if any)
-     * keeps serving, then makes it the one requests resolve; the previous version is closed after
-     * {@link #RETIRE_GRACE}. On failure nothing changes.
+     * keeps serving, then makes it the one requests resolve; the previous version is closed when
+     * the last request using it ends. On failure nothing changes.
      *
      * @return the new version's description
      * @throws ModelLoadFailure why the new version cannot serve (the old one still does)
@@ -115,7 +108,7 @@ public final class ModelManager implements AutoCloseable {
     }
 
     /**
-     * Stops serving a model; its loaded version is closed after {@link #RETIRE_GRACE}.
+     * Stops serving a model; its loaded version is closed when the last request using it ends.
      *
      * @throws ServingException MODEL_NOT_FOUND
      */
@@ -131,19 +124,33 @@ public final class ModelManager implements AutoCloseable {
     }
 
     private void retire(LoadedModel model) {
-        synchronized (retired) {
-            retired.add(model);
-        }
-        retirements.schedule(() -> closeRetired(model), RETIRE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        retired.add(model);
+        model.users().retire();
+        retired.removeIf(LoadedModel::isClosed);
     }
 
-    private void closeRetired(LoadedModel model) {
-        synchronized (retired) {
-            if (!retired.remove(model)) {
-                return;
+    /**
+     * The model a request names (as {@link #resolve(String, String)}), held for the request:
+     * close the lease when the request ends.
+     */
+    public ModelLease lease(String name, String inputKind) {
+        while (true) {
+            LoadedModel model = resolve(name, inputKind);
+            if (model.users().enter()) {
+                return new ModelLease(model);
+            }
+            // Retired and closed between the map read and enter(): the map holds its successor.
+        }
+    }
+
+    /** The model a request names (as {@link #resolve(String, ModelTask)}), held for the request. */
+    public ModelLease lease(String name, ModelTask task) {
+        while (true) {
+            LoadedModel model = resolve(name, task);
+            if (model.users().enter()) {
+                return new ModelLease(model);
             }
         }
-        model.close();
     }
 
     /**
@@ -260,11 +267,8 @@ public final class ModelManager implements AutoCloseable {
 
     @Override
     public void close() {
-        retirements.shutdownNow();
-        synchronized (retired) {
-            retired.forEach(LoadedModel::close);
-            retired.clear();
-        }
+        retired.forEach(LoadedModel::close);
+        retired.clear();
         for (Entry e : entries.values()) {
             if (e.model() != null) {
                 e.model().close();
