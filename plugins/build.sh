@@ -50,30 +50,13 @@ plugin_names() {
     return 0
 }
 
-# Refuses a plugin module that the host would refuse: invalid, an import from outside
-# `corral`, or a missing memory / corral_abi_version export.
-verify_plugin() {
-    local wasm="$1" entry_count
-    wasm-validate "$wasm" || die "$wasm is not a valid module"
-    local imports exports
-    imports="$(wasm-objdump -x -j Import "$wasm" | grep -o '<- [^ ]*' | cut -c4- || true)"
-    if grep -v '^corral\.' <<<"$imports" | grep -q .; then
-        die "$wasm imports from outside 'corral': $(grep -v '^corral\.' <<<"$imports" | tr '\n' ' ')"
-    fi
-    exports="$(wasm-objdump -x -j Export "$wasm")"
-    grep -q -- '-> "memory"' <<<"$exports" || die "$wasm does not export memory"
-    grep -q -- '-> "corral_abi_version"' <<<"$exports" || die "$wasm does not export corral_abi_version"
-    entry_count="$(grep -c -- '^ - func' <<<"$exports" || true)"
-    (( entry_count >= 2 )) || die "$wasm exports no entry point"
-}
-
 # Builds everything into $1, mirroring the repository's layout; prints each file built.
 build_into() {
     local out="$1" name wat
     for name in $(plugin_names); do
         mkdir -p "$out/plugins/$name"
         "$CLANG" "${WASM_CFLAGS[@]}" "${WASM_LDFLAGS[@]}" -o "$out/plugins/$name/$name.wasm" "$here/$name/$name.c"
-        verify_plugin "$out/plugins/$name/$name.wasm"
+        "$root/plugin-sdk/check-module.sh" "$out/plugins/$name/$name.wasm" >/dev/null
         echo "plugins/$name/$name.wasm"
     done
     shopt -s nullglob

@@ -42,28 +42,10 @@ ensure_wabt() {
     command -v wasm-validate >/dev/null && command -v wasm-objdump >/dev/null || apt_install wabt
 }
 
-# ABI v1 (plugin-sdk/ABI.md §1, §6): the MVP plus bulk memory, sign extension, non-trapping
-# float-to-int and multi-value; no SIMD, no threads, no reference types. Imports from `corral`
-# only; exports memory, corral_abi_version and the entry point.
-check() {
-    wasm-validate --disable-simd --disable-reference-types "$wasm" || die "$wasm does not validate"
-    local imports exports name
-    imports="$(wasm-objdump -x -j Import "$wasm" | sed -n 's/.* <- //p')"
-    while read -r name; do
-        [[ -z $name || $name == corral.* ]] || die "$wasm imports $name; a plugin may import only corral.*"
-    done <<<"$imports"
-    exports="$(wasm-objdump -x -j Export "$wasm" | sed -n 's/.* -> "\(.*\)"$/\1/p')"
-    for name in memory corral_abi_version preprocess; do
-        grep -qx "$name" <<<"$exports" || die "$wasm does not export $name (exports: $(echo $exports))"
-    done
-    echo "imports: $(echo $imports)"
-    echo "exports: $(echo $exports)"
-}
-
 ensure_node
 ensure_wabt
 cd "$example"
 npm ci --no-audit --no-fund --loglevel=error
 npm run --silent build
-check
+"$here/../../../plugin-sdk/check-module.sh" "$wasm" preprocess
 echo "built $wasm ($(stat -c %s "$wasm") bytes, $(node_modules/.bin/asc --version))"

@@ -34,15 +34,5 @@ wasm="$out/imagenet-preprocess.wasm"
     -I "$root/plugin-sdk/c" -Wl,--no-entry -Wl,--strip-all -Wl,-z,stack-size=65536 \
     -o "$wasm" "$root/plugins/imagenet-preprocess/imagenet-preprocess.c"
 
-# What the host refuses at load (ABI.md §6): an invalid module (SIMD and threads included), an
-# import from outside `corral`, a missing memory, ABI version or entry export.
-wasm-validate --disable-simd "$wasm" || die "$wasm is not a valid ABI v1 module"
-imports="$(wasm-objdump -x -j Import "$wasm" | grep -o '<- [^ ]*' | cut -c4- || true)"
-if grep -v '^corral\.' <<<"$imports" | grep -q .; then
-    die "$wasm imports from outside 'corral': $(grep -v '^corral\.' <<<"$imports" | tr '\n' ' ')"
-fi
-exports="$(wasm-objdump -x -j Export "$wasm")"
-for export in memory corral_abi_version preprocess; do
-    grep -q -- "-> \"$export\"" <<<"$exports" || die "$wasm does not export '$export'"
-done
+"$root/plugin-sdk/check-module.sh" "$wasm" preprocess
 echo "$("$CLANG" --version | head -n 1): $wasm ($(wc -c <"$wasm") bytes, sha256 $(sha256sum "$wasm" | cut -d' ' -f1))"

@@ -64,17 +64,6 @@ mkdir -p "$out"
     --extern corral="$out/libcorral.rlib" -C link-arg=--strip-all \
     -o "$out/imagenet-preprocess.wasm" examples/plugins/rust/imagenet-preprocess/src/lib.rs
 
-# What the host refuses at load (ABI.md §6): an invalid module (SIMD and threads included), an
-# import from outside `corral`, a missing memory, ABI version or entry export. (wabt leaves
-# threads off unless asked; SIMD it allows by default.)
 wasm="$out/imagenet-preprocess.wasm"
-wasm-validate --disable-simd "$wasm" || die "$wasm is not a valid ABI v1 module"
-imports="$(wasm-objdump -x -j Import "$wasm" | grep -o '<- [^ ]*' | cut -c4- || true)"
-if grep -v '^corral\.' <<<"$imports" | grep -q .; then
-    die "$wasm imports from outside 'corral': $(grep -v '^corral\.' <<<"$imports" | tr '\n' ' ')"
-fi
-exports="$(wasm-objdump -x -j Export "$wasm")"
-for export in memory corral_abi_version preprocess; do
-    grep -q -- "-> \"$export\"" <<<"$exports" || die "$wasm does not export '$export'"
-done
+"$root/plugin-sdk/check-module.sh" "$wasm" preprocess
 echo "$("$rustc_bin" --version): $wasm ($(wc -c <"$wasm") bytes, sha256 $(sha256sum "$wasm" | cut -d' ' -f1))"
