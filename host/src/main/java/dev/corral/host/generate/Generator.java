@@ -117,6 +117,14 @@ public final class Generator implements AutoCloseable {
         }
     }
 
+    /**
+     * The sampler plugin the token loops call, as the model loaded it: the differential test
+     * runs this very plugin against its interpreted twin on the model's real logits.
+     */
+    public Plugin sampler() {
+        return sampler;
+    }
+
     public GeneratorStats stats() {
         return new GeneratorStats(maxConcurrent, maxConcurrent - slots.availablePermits(), started.sum(),
                 cancelled.sum(), tokens.sum());

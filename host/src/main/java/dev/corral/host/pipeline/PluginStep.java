@@ -25,6 +25,11 @@ public final class PluginStep implements PipelineStep {
         return plugin;
     }
 
+    /** The entry point this step calls; with {@link #plugin()}, what a caller needs to repeat the step's call. */
+    public String entry() {
+        return entry;
+    }
+
     @Override
     public void run(PipelineState state, Parameters options, StageTimings timings) {
         long start = System.nanoTime();

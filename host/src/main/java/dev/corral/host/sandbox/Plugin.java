@@ -11,19 +11,31 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class Plugin implements AutoCloseable {
     private final PluginDefinition definition;
+    private final PluginSpec spec;
     private final InstancePool pool;
     private final Runnable onClose;
     private final LongAdder calls = new LongAdder();
     private final LongAdder failures = new LongAdder();
 
-    Plugin(PluginDefinition definition, Runnable onClose) {
+    Plugin(PluginDefinition definition, PluginSpec spec, Runnable onClose) {
         this.definition = definition;
+        this.spec = spec;
         this.pool = new InstancePool(definition);
         this.onClose = onClose;
     }
 
     public String name() {
         return definition.name();
+    }
+
+    /**
+     * The spec this plugin was loaded from (module bytes, config, tokenizer grant, limits), so
+     * that the very same plugin can be loaded again elsewhere, e.g. into an interpreted runtime
+     * by the differential tests (ABI.md §8). Holding it keeps the module's bytes alive as long as
+     * the plugin.
+     */
+    public PluginSpec spec() {
+        return spec;
     }
 
     /** The module's sha256, lower-case hex. */

@@ -58,7 +58,7 @@ public final class PluginRuntime implements AutoCloseable {
                     ModuleRules.memoryLimits(module.module(), spec.limits().maxMemoryPages()), spec.config(), spec.tokenizer(),
                     System.getLogger("dev.corral.plugin." + spec.name()), watchdog);
             AtomicBoolean released = new AtomicBoolean();
-            plugin = new Plugin(definition, () -> {
+            plugin = new Plugin(definition, spec, () -> {
                 if (released.compareAndSet(false, true)) {
                     release(sha256);
                 }
