@@ -2,6 +2,7 @@
 # Builds every committed WebAssembly file of Corral from its source:
 #   plugins/NAME/NAME.c                      -> plugins/NAME/NAME.wasm (clang + wasm-ld, no libc)
 #   host/src/test/resources/plugins/X.wat    -> X.wasm beside it       (wat2wasm)
+#   examples/bench/src/main/resources/X.wat  -> X.wasm beside it       (wat2wasm; checked as a plugin)
 #
 #   plugins/build.sh            build everything, write the .wasm files and plugins/TOOLCHAIN
 #   plugins/build.sh --check    rebuild into a temporary folder and compare with the committed
@@ -19,6 +20,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 sdk="$root/plugin-sdk/c"
 wat_dir="$root/host/src/test/resources/plugins"
+bench_wat_dir="$root/examples/bench/src/main/resources"
 CLANG="${CLANG:-clang}"
 WAT2WASM="${WAT2WASM:-wat2wasm}"
 
@@ -52,7 +54,7 @@ plugin_names() {
 
 # Builds everything into $1, mirroring the repository's layout; prints each file built.
 build_into() {
-    local out="$1" name wat
+    local out="$1" name wat file
     for name in $(plugin_names); do
         mkdir -p "$out/plugins/$name"
         "$CLANG" "${WASM_CFLAGS[@]}" "${WASM_LDFLAGS[@]}" -o "$out/plugins/$name/$name.wasm" "$here/$name/$name.c"
@@ -61,12 +63,25 @@ build_into() {
     done
     shopt -s nullglob
     for wat in "$wat_dir"/*.wat; do
-        mkdir -p "$out/host/src/test/resources/plugins"
-        name="$(basename "$wat" .wat)"
-        "$WAT2WASM" "${WAT_FLAGS[@]}" -o "$out/host/src/test/resources/plugins/$name.wasm" "$wat"
-        echo "host/src/test/resources/plugins/$name.wasm"
+        assemble "$out" "$wat"
+    done
+    # The bench's probes are plugins the host must accept, unlike the test fixtures above.
+    for wat in "$bench_wat_dir"/*.wat; do
+        file="$(assemble "$out" "$wat")" || exit 1
+        verify_plugin "$out/$file"
+        echo "$file"
     done
     shopt -u nullglob
+}
+
+# Assembles $2 into $1 at the same path relative to the root, with .wasm for .wat; prints that path.
+assemble() {
+    local out="$1" wat="$2" file
+    file="${wat#"$root/"}"
+    file="${file%.wat}.wasm"
+    mkdir -p "$out/$(dirname "$file")"
+    "$WAT2WASM" "${WAT_FLAGS[@]}" -o "$out/$file" "$wat" || die "wat2wasm could not assemble $file"
+    echo "$file"
 }
 
 build() {

@@ -1,5 +1,6 @@
-# What run.sh and text.sh share; sourced, not run. Sets ROOT (and cds there), OUT and BENCH_JAR,
-# finds the JDK, and gives die, step, bench_java, build_and_fetch, start_server and stop_server.
+# What run.sh, text.sh, vision.sh and abi.sh share; sourced, not run. Sets ROOT (and cds there), OUT
+# and BENCH_JAR, finds the JDK, and gives die, step, bench_java, build_bench, build_and_fetch,
+# start_server and stop_server.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 OUT="examples/bench/target/results"
@@ -16,10 +17,14 @@ fi
 export PATH="$JAVA_HOME/bin:$PATH"
 bench_java() { java --enable-native-access=ALL-UNNAMED -XX:+UseG1GC -cp "$BENCH_JAR" "$@"; }
 
-build_and_fetch() {
+build_bench() {
   step "build (mvn package, tests skipped)"
   mvn -B -q -Dstyle.color=never -f "$ROOT/pom.xml" -DskipTests -pl examples/bench -am package >&2
   mkdir -p "$OUT"
+}
+
+build_and_fetch() {
+  build_bench
   step "fetch the models"
   ./corral fetch >&2
 }

@@ -5,14 +5,16 @@
 # Knobs (environment): PORT (18080), IMAGE, CONCURRENCY (8), WARMUP_SECONDS (5), LOAD_SECONDS (20),
 # SCALE (1.0: multiplies PipelineBench's measuring times).
 # `run.sh text` (`./corral bench text`) runs the text benchmark instead: see text.sh; `run.sh vision`
-# (`./corral bench vision`) the vision and multimodal benchmark: see vision.sh.
+# (`./corral bench vision`) the vision and multimodal benchmark: see vision.sh; `run.sh abi`
+# (`./corral bench abi`) the plugin ABI's per-call overhead: see abi.sh.
 set -euo pipefail
 
 case "${1:-}" in
   text) shift; exec "$(dirname "${BASH_SOURCE[0]}")/text.sh" "$@" ;;
   vision) shift; exec "$(dirname "${BASH_SOURCE[0]}")/vision.sh" "$@" ;;
+  abi) shift; exec "$(dirname "${BASH_SOURCE[0]}")/abi.sh" "$@" ;;
   "") ;;
-  *) echo "bench: unknown benchmark '$1' (none: the image benchmark; text: generation and embeddings; vision: detection, grounding, OCR)" >&2; exit 1 ;;
+  *) echo "bench: unknown benchmark '$1' (none: the image benchmark; text: generation and embeddings; vision: detection, grounding, OCR; abi: the plugin ABI's per-call overhead)" >&2; exit 1 ;;
 esac
 
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"

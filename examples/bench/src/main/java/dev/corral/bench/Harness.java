@@ -26,6 +26,11 @@ final class Harness {
      * @param maxSamples stop after this many, even before {@code measure} is over
      */
     record Budget(Duration warmup, Duration measure, int minSamples, int maxSamples) {
+        /** Warm-up and measuring times in seconds, both multiplied by {@code scale} (a bench's {@code --scale}). */
+        static Budget scaled(double scale, double warmupSeconds, double measureSeconds, int minSamples, int maxSamples) {
+            return new Budget(Duration.ofNanos((long) (scale * warmupSeconds * 1e9)),
+                    Duration.ofNanos((long) (scale * measureSeconds * 1e9)), minSamples, maxSamples);
+        }
     }
 
     /** What a run measured: per-call latency and calls completed per second (all callers together). */

@@ -27,7 +27,8 @@ public record Latency(int count, double meanMs, double p50Ms, double p90Ms, doub
         return sorted[Math.max(0, Math.min(count - 1, index))];
     }
 
+    /** To the microsecond; to the nanosecond under 0.1 ms, where a microsecond is too coarse (a plugin call's overhead). */
     private static double ms(double nanos) {
-        return Math.round(nanos / 1_000.0) / 1_000.0;
+        return nanos < 100_000 ? Math.round(nanos) / 1e6 : Math.round(nanos / 1_000.0) / 1_000.0;
     }
 }
