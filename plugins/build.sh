@@ -15,6 +15,8 @@
 # Environment: CLANG (default clang), WAT2WASM (default wat2wasm), CC for the native harness
 # (default clang), CORRAL_MODELS (the model mirror, default ../shared/models from the root).
 set -euo pipefail
+# Failures inside $(build_into …) must stop the build too.
+shopt -s inherit_errexit
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
@@ -68,7 +70,7 @@ build_into() {
     # The bench's probes are plugins the host must accept, unlike the test fixtures above.
     for wat in "$bench_wat_dir"/*.wat; do
         file="$(assemble "$out" "$wat")" || exit 1
-        verify_plugin "$out/$file"
+        "$root/plugin-sdk/check-module.sh" "$out/$file" >/dev/null || exit 1
         echo "$file"
     done
     shopt -u nullglob
