@@ -23,6 +23,8 @@ final class Watchdog implements AutoCloseable {
 
     private final ConcurrentLinkedQueue<Deadline> armed = new ConcurrentLinkedQueue<>();
     private final Thread thread;
+    /** True while the watchdog parks with nothing armed: only then must {@link #arm} wake it. */
+    private volatile boolean sleeping;
     private volatile boolean closed;
 
     Watchdog() {
@@ -33,7 +35,11 @@ final class Watchdog implements AutoCloseable {
     Deadline arm(Duration limit) {
         Deadline deadline = new Deadline(Thread.currentThread(), System.nanoTime() + limit.toNanos());
         armed.add(deadline);
-        LockSupport.unpark(thread);
+        // While anything is armed the watchdog wakes every tick anyway: unparking it on every
+        // call cost more CPU than the call itself (examples/bench abi: 17 µs per 1 MiB read).
+        if (sleeping) {
+            LockSupport.unpark(thread);
+        }
         return deadline;
     }
 
@@ -48,7 +54,13 @@ final class Watchdog implements AutoCloseable {
                 }
             }
             if (armed.isEmpty()) {
-                LockSupport.park(this);
+                // Announce the sleep, then look again: an arm() that added before this look is
+                // seen here, and one that adds after it sees `sleeping` and unparks.
+                sleeping = true;
+                if (armed.isEmpty() && !closed) {
+                    LockSupport.park(this);
+                }
+                sleeping = false;
             } else {
                 LockSupport.parkNanos(this, TICK_NANOS);
             }
