@@ -5,8 +5,8 @@
 # temporary folder, with CORRAL set to this checkout; a code block announced by a line that
 # ends with `FILE`: is written to FILE first. Skipped: the block that sets CORRAL, the optional
 # Node 20 install, and the example's own build.sh. Prints the seconds elapsed after each block
-# and exits non-zero at the first command that fails — so a tutorial that no longer works as
-# written is caught. Needs the tutorial's toolchain installable (apt-get, npm) and ../shared.
+# and exits non-zero at the first command that fails (keeping the folder) — so a tutorial that
+# no longer works as written is caught. Needs the tutorial's toolchain installable (apt-get, npm) and ../shared.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -27,7 +27,7 @@ awk -v work="$work" '
             if (body ~ /export CORRAL=|npm install --prefix ~\/node20|build\.sh/) next
             printf "%s", body
             first = body; sub(/\n.*/, "", first); gsub(/["$`\\]/, "", first)
-            printf "echo \"== $(( $(date +%%s) - T0 )) s: %s\"\n", substr(first, 1, 60)
+            printf "echo; echo \"== $(( $(date +%%s) - T0 )) s: %s\"\n", substr(first, 1, 60)
         } else if (file != "") {
             printf "mkdir -p \"$(dirname %s)\"\ncat > %s <<'"'"'CORRAL_TUTORIAL_FILE'"'"'\n%sCORRAL_TUTORIAL_FILE\n", file, file, body
             file = ""
@@ -42,4 +42,6 @@ cd "$work"
 echo "try-tutorial: $readme in $work" >&2
 export CORRAL="$root"
 # The run step leaves the server in the background; stop it however the script ends.
-bash -c "trap 'kill \$(jobs -p) 2>/dev/null || true' EXIT; source '$script'"
+bash -c "trap 'kill \$(jobs -p) 2>/dev/null || true' EXIT; source '$script'" \
+    || { echo "try-tutorial: the $lang tutorial failed; its folder is kept: $work" >&2; exit 1; }
+cd / && rm -rf "$work"
