@@ -11,6 +11,7 @@ import com.dylibso.chicory.wasm.types.Instruction;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.dylibso.chicory.wasm.types.ValType;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The load-time checks of ABI.md §6 on a parsed module. {@link #checkModule} covers what
@@ -63,8 +64,12 @@ final class ModuleRules {
                 throw refuse(plugin, "imports " + what + ", which Corral does not provide (plugins may import only from module \""
                         + AbiImport.MODULE + "\")");
             }
+            if (!(imp instanceof FunctionImport f)) {
+                throw refuse(plugin, "imports " + what + " as a " + imp.importType().name().toLowerCase(Locale.ROOT)
+                        + "; a plugin imports only functions and defines its own memory, tables and globals");
+            }
             AbiImport known = AbiImport.named(imp.name());
-            if (known == null || !(imp instanceof FunctionImport f)) {
+            if (known == null) {
                 throw refuse(plugin, "imports " + what + ", which ABI version 1 does not list");
             }
             FunctionType type = module.typeSection().getType(f.typeIndex());

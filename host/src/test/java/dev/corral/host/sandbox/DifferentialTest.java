@@ -48,7 +48,7 @@ class DifferentialTest {
     private static final PluginLimits ONE_MIB_OUT = LIMITS.withMaxOutputBytes(1 << 20);
     /** Fixtures refused at load whatever the entry: their one case names "process". */
     private static final Set<String> REFUSED = Set.of("abi_version_2", "entry_wrong_type", "huge_memory",
-            "import_unknown", "import_wasi", "import_wrong_signature", "no_abi_version", "no_memory_export", "simd",
+            "import_memory", "import_unknown", "import_wasi", "import_wrong_signature", "no_abi_version", "no_memory_export", "simd",
             "spin_start", "threads");
     /** What a WAT fixture's entry point looks like: a function exported by name. */
     private static final Pattern ENTRY_EXPORT = Pattern.compile("\\(func (?:\\$\\S+ )?\\(export \"([^\"]+)\"\\)");

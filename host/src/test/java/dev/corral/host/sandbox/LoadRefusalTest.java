@@ -45,6 +45,13 @@ class LoadRefusalTest {
 
     @ParameterizedTest
     @EnumSource(SandboxMode.class)
+    void anImportedMemoryIsRefused(SandboxMode mode) {
+        assertContains("imports corral.input_count as a memory; a plugin imports only functions and defines its own"
+                + " memory, tables and globals", refusal(mode, "import_memory"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(SandboxMode.class)
     void anImportWithAnotherSignatureIsRefused(SandboxMode mode) {
         assertContains("imports corral.input_count as (i32) -> i64, but ABI version 1 defines it as () -> i32",
                 refusal(mode, "import_wrong_signature"));
