@@ -108,7 +108,7 @@ public final class CtcDecodeComparison {
             Parameters options = model.parseOptions(Map.of());
             Plugin plugin = pluginOf(model);
             Harness.Result r = Harness.sequential(() -> plugin.call(ENTRY, oneLine, options),
-                    new Harness.Budget(Duration.ZERO, seconds(scale, 3), 2, 20), out -> { });
+                    new Harness.Budget(Duration.ZERO, Harness.seconds(scale, 3), 2, 20), out -> { });
             timings.add(new Timing("plugin, interpreted", describe(oneLine), r.latency()));
         }
         report.put("timings", timings);
@@ -202,7 +202,7 @@ public final class CtcDecodeComparison {
     }
 
     private static Timing time(String what, Map<String, Tensor> inputs, Callable<?> op, double scale) throws Exception {
-        Harness.Result r = Harness.sequential(op, new Harness.Budget(seconds(scale, 3), seconds(scale, 4), 10, 100_000),
+        Harness.Result r = Harness.sequential(op, Harness.Budget.scaled(scale, 3, 4, 10, 100_000),
                 out -> { });
         return new Timing(what, describe(inputs), r.latency());
     }
@@ -237,10 +237,6 @@ public final class CtcDecodeComparison {
         root.toFile().deleteOnExit();
         root.resolve(MODEL).toFile().deleteOnExit();
         return root;
-    }
-
-    private static Duration seconds(double scale, double seconds) {
-        return Duration.ofNanos((long) (scale * seconds * 1e9));
     }
 
     private static void progress(String what) {

@@ -28,9 +28,13 @@ final class Harness {
     record Budget(Duration warmup, Duration measure, int minSamples, int maxSamples) {
         /** Warm-up and measuring times in seconds, both multiplied by {@code scale} (a bench's {@code --scale}). */
         static Budget scaled(double scale, double warmupSeconds, double measureSeconds, int minSamples, int maxSamples) {
-            return new Budget(Duration.ofNanos((long) (scale * warmupSeconds * 1e9)),
-                    Duration.ofNanos((long) (scale * measureSeconds * 1e9)), minSamples, maxSamples);
+            return new Budget(seconds(scale, warmupSeconds), seconds(scale, measureSeconds), minSamples, maxSamples);
         }
+    }
+
+    /** {@code seconds} multiplied by {@code scale} (a bench's {@code --scale}), as a duration. */
+    static Duration seconds(double scale, double seconds) {
+        return Duration.ofNanos((long) (scale * seconds * 1e9));
     }
 
     /** What a run measured: per-call latency and calls completed per second (all callers together). */

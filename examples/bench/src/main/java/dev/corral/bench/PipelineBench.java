@@ -9,7 +9,6 @@ import dev.corral.host.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,23 +54,23 @@ public final class PipelineBench {
 
         progress("raw ONNX Runtime");
         List<RawOrtBench.Row> raw = RawOrtBench.run(onnxFile(models.resolve(modelName)), new int[] {1, 0},
-                new int[] {1, 8}, budget(scale, 1, 3, 10, 100_000));
+                new int[] {1, 8}, Harness.Budget.scaled(scale, 1, 3, 10, 100_000));
         report.put("raw_ort", raw);
 
         progress("image decode");
         ImageDecoder decoder = new ImageDecoder(DECODE_MAX_PIXELS);
         Tensor decoded = decoder.decode(png, image.getFileName().toString());
         Harness.Result decode = Harness.sequential(() -> decoder.decode(png, "bench"),
-                budget(scale, 1, 2, 10, 100_000), t -> { });
+                Harness.Budget.scaled(scale, 1, 2, 10, 100_000), t -> { });
         report.put("decode", Map.of("shape", Arrays.toString(decoded.shape()), "latency", decode.latency()));
 
         InProcessPipelineBench pipeline = new InProcessPipelineBench(models, modelName, png,
                 image.getFileName().toString(), cores);
         progress("in-process pipeline, compiled sandbox");
         InProcessPipelineBench.ModeResult compiled = pipeline.compiled(
-                budget(scale, 3, 6, 20, 100_000), callers, seconds(scale, 3), seconds(scale, 15));
+                Harness.Budget.scaled(scale, 3, 6, 20, 100_000), callers, Harness.seconds(scale, 3), Harness.seconds(scale, 15));
         progress("in-process pipeline, interpreted sandbox");
-        InProcessPipelineBench.ModeResult interpreted = pipeline.interpreted(budget(scale, 0, 3, 3, 1_000));
+        InProcessPipelineBench.ModeResult interpreted = pipeline.interpreted(Harness.Budget.scaled(scale, 0, 3, 3, 1_000));
         report.put("pipeline", Map.of("compiled", compiled, "interpreted", interpreted));
 
         System.out.println(markdown(cores, raw, decode, decoded, compiled, interpreted, callers));
@@ -143,14 +142,6 @@ public final class PipelineBench {
         }
     }
 
-    private static Harness.Budget budget(double scale, double warmupSeconds, double measureSeconds,
-                                         int minSamples, int maxSamples) {
-        return new Harness.Budget(seconds(scale, warmupSeconds), seconds(scale, measureSeconds), minSamples, maxSamples);
-    }
-
-    private static Duration seconds(double scale, double seconds) {
-        return Duration.ofNanos((long) (scale * seconds * 1e9));
-    }
 
     private static void progress(String what) {
         System.err.println("bench: " + what + "…");

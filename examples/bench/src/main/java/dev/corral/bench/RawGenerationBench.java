@@ -11,7 +11,6 @@ import dev.corral.host.engine.InferenceEngine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -59,7 +58,7 @@ public final class RawGenerationBench {
         if (tokens < 2) {
             throw new IllegalArgumentException("--tokens must be at least 2 (the first token and one step), got " + tokens);
         }
-        Harness.Budget budget = new Harness.Budget(seconds(scale, 2), seconds(scale, 8), 3, 100_000);
+        Harness.Budget budget = Harness.Budget.scaled(scale, 2, 8, 3, 100_000);
 
         List<Row> rows = new ArrayList<>();
         Map<String, long[]> ids = new LinkedHashMap<>();
@@ -77,7 +76,7 @@ public final class RawGenerationBench {
         boolean same = Arrays.equals(ids.get("raw ORT loop"), ids.get("Corral DecoderSession"));
         progress("detokenizing, as the server's token loop does");
         Latency detokenize = DetokenizeCost.measure(tokenizer, prompt, ids.get("raw ORT loop"),
-                new Harness.Budget(seconds(scale, 1), seconds(scale, 3), 1, Integer.MAX_VALUE));
+                Harness.Budget.scaled(scale, 1, 3, 1, Integer.MAX_VALUE));
 
         System.out.println(markdown(rows, intraOp, same, ids.get("raw ORT loop"), detokenize));
         Map<String, Object> report = new LinkedHashMap<>();
@@ -167,10 +166,6 @@ public final class RawGenerationBench {
                 + Arrays.toString(Arrays.copyOf(ids, Math.min(ids.length, 12))) + "\n\nDetokenizing, per token (two "
                 + "windows in one native call, as the server's token loop does): mean " + detokenize.meanMs()
                 + " ms, p50 " + detokenize.p50Ms() + " ms, p99 " + detokenize.p99Ms() + " ms.\n";
-    }
-
-    private static Duration seconds(double scale, double seconds) {
-        return Duration.ofNanos((long) (scale * seconds * 1e9));
     }
 
     private static void progress(String what) {

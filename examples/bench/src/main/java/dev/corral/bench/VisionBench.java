@@ -118,21 +118,21 @@ public final class VisionBench {
                 ? () -> multimodal(model, encoded, c, noOptions)
                 : () -> model.inferImage(encoded, c.image(), noOptions);
         String sample = request.call().resultJson();
-        long warmupEnd = System.nanoTime() + seconds(scale, WARMUP_SECONDS).toNanos();
+        long warmupEnd = System.nanoTime() + Harness.seconds(scale, WARMUP_SECONDS).toNanos();
         for (int i = 1; i < WARMUP_CALLS || System.nanoTime() < warmupEnd; i++) {
             request.call();
         }
 
         StageBreakdown alone = new StageBreakdown();
         Harness.Result single = Harness.sequential(request, new Harness.Budget(Duration.ZERO,
-                seconds(scale, MEASURE_SECONDS), 5, 100_000), alone::add);
-        Duration concurrentMeasure = seconds(scale, MEASURE_SECONDS);
+                Harness.seconds(scale, MEASURE_SECONDS), 5, 100_000), alone::add);
+        Duration concurrentMeasure = Harness.seconds(scale, MEASURE_SECONDS);
         Duration enoughForEachCaller = Duration.ofNanos((long) (single.latency().meanMs() * 1e6 * callers
                 * CONCURRENT_CALLS_PER_CALLER));
         if (enoughForEachCaller.compareTo(concurrentMeasure) > 0) {
             concurrentMeasure = enoughForEachCaller;
         }
-        Harness.Result together = Harness.concurrent(request, callers, seconds(scale, CONCURRENT_WARMUP_SECONDS),
+        Harness.Result together = Harness.concurrent(request, callers, Harness.seconds(scale, CONCURRENT_WARMUP_SECONDS),
                 concurrentMeasure, outcome -> { });
         return new CaseResult(c.model(), c.image(), c.text(), null, sample, single,
                 alone.means(model.pipeline().steps()), together);
@@ -207,10 +207,6 @@ public final class VisionBench {
             }
         }
         Files.delete(root);
-    }
-
-    private static Duration seconds(double scale, double seconds) {
-        return Duration.ofNanos((long) (scale * seconds * 1e9));
     }
 
     private static void progress(String what) {
