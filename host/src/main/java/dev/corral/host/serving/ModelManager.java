@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Supplier;
 
 /**
  * The models this server serves, by name, each LOADING, READY or FAILED. Requests only ever see a
@@ -134,22 +135,21 @@ public final class ModelManager implements AutoCloseable {
      * close the lease when the request ends.
      */
     public ModelLease lease(String name, String inputKind) {
-        while (true) {
-            LoadedModel model = resolve(name, inputKind);
-            if (model.users().enter()) {
-                return new ModelLease(model);
-            }
-            // Retired and closed between the map read and enter(): the map holds its successor.
-        }
+        return lease(() -> resolve(name, inputKind));
     }
 
     /** The model a request names (as {@link #resolve(String, ModelTask)}), held for the request. */
     public ModelLease lease(String name, ModelTask task) {
+        return lease(() -> resolve(name, task));
+    }
+
+    private static ModelLease lease(Supplier<LoadedModel> resolver) {
         while (true) {
-            LoadedModel model = resolve(name, task);
+            LoadedModel model = resolver.get();
             if (model.users().enter()) {
                 return new ModelLease(model);
             }
+            // Retired and closed between the map read and enter(): the map holds its successor.
         }
     }
 
