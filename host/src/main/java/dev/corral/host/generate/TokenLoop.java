@@ -12,9 +12,7 @@ import dev.corral.host.tensor.DType;
 import dev.corral.host.tensor.Tensor;
 import dev.corral.host.tokenize.ModelTokenizer;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -26,9 +24,6 @@ import java.util.Set;
  */
 final class TokenLoop {
     static final String INPUT_IDS = "input_ids";
-    static final String LOGITS = "logits";
-    static final String TOKENS = "tokens";
-    static final String STEP = "step";
     static final String TOKEN = "token";
 
     private final String modelName;
@@ -161,11 +156,7 @@ final class TokenLoop {
     }
 
     private int sample(float[] logits, int[] tokens, int count, int step, GenerationRequest request) {
-        Map<String, Tensor> inputs = new LinkedHashMap<>();
-        inputs.put(LOGITS, floats(logits));
-        inputs.put(TOKENS, longs(tokens, count));
-        inputs.put(STEP, longs(new int[] {step}, 1));
-        PluginOutput out = sampler.call(samplerEntry, inputs, request.options());
+        PluginOutput out = sampler.call(samplerEntry, SamplerInputs.of(logits, tokens, count, step), request.options());
         Tensor token = out.tensors().get(TOKEN);
         if (token == null || token.dtype() != DType.INT64 || token.elementCount() != 1) {
             throw new ServingException(ErrorKind.PLUGIN_FAILED, "the sampler of model '" + modelName
@@ -177,20 +168,6 @@ final class TokenLoop {
                     + "' chose token " + id + ", outside the " + logits.length + " logits");
         }
         return (int) id;
-    }
-
-    private static Tensor floats(float[] values) {
-        ByteBuffer data = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        data.asFloatBuffer().put(values);
-        return Tensor.of(DType.FLOAT32, new long[] {values.length}, data);
-    }
-
-    private static Tensor longs(int[] values, int count) {
-        ByteBuffer data = ByteBuffer.allocate(count * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < count; i++) {
-            data.putLong(values[i]);
-        }
-        return Tensor.of(DType.INT64, new long[] {count}, data.flip());
     }
 
     private static long[] toLongs(int[] ids) {

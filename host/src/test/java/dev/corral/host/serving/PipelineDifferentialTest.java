@@ -13,6 +13,7 @@ import dev.corral.host.engine.EngineOptions;
 import dev.corral.host.engine.InferenceEngine;
 import dev.corral.host.error.ErrorKind;
 import dev.corral.host.error.ServingException;
+import dev.corral.host.generate.SamplerInputs;
 import dev.corral.host.pipeline.ModelStep;
 import dev.corral.host.pipeline.PipelineState;
 import dev.corral.host.pipeline.PipelineStep;
@@ -35,7 +36,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -211,22 +211,19 @@ class PipelineDifferentialTest {
                      new EngineOptions(Device.CPU, false, 1, null, 16))) {
             for (Map<String, Object> raw : optionSets) {
                 Parameters options = model.parseOptions(raw);
-                List<Long> tokens = new ArrayList<>();
-                for (long id : promptIds) {
-                    tokens.add(id);
+                int[] tokens = new int[promptIds.length + SAMPLED_TOKENS];
+                for (int i = 0; i < promptIds.length; i++) {
+                    tokens[i] = (int) promptIds[i];
                 }
                 try (DecoderState state = decoder.start(promptIds)) {
                     float[] logits = state.logits();
                     for (int step = 0; step < SAMPLED_TOKENS; step++) {
-                        Map<String, Tensor> inputs = new LinkedHashMap<>();
-                        inputs.put("logits", floats(logits));
-                        inputs.put("tokens", longs(tokens));
-                        inputs.put("step", longs(List.of((long) step)));
+                        Map<String, Tensor> inputs = SamplerInputs.of(logits, tokens, promptIds.length + step, step);
                         String what = "stories260k sampler " + raw + " step " + step;
                         long token = bothModes(what, "logits " + raw, sampler, entry, inputs, options)
                                 .tensors().get("token").data().getLong(0);
                         assertTrue(token >= 0 && token < logits.length, what + " chose " + token);
-                        tokens.add(token);
+                        tokens[promptIds.length + step] = (int) token;
                         logits = state.next(token);
                     }
                 }
@@ -334,18 +331,6 @@ class PipelineDifferentialTest {
     private static Function<LoadedModel, Map<String, Tensor>> multimodal(String file, String query) {
         return model -> model.multimodalTensors(model.decodeImage(Images.read(file), file, new StageTimings()),
                 List.of(query));
-    }
-
-    private static Tensor floats(float[] values) {
-        ByteBuffer data = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        data.asFloatBuffer().put(values);
-        return Tensor.of(DType.FLOAT32, new long[] {values.length}, data);
-    }
-
-    private static Tensor longs(List<Long> values) {
-        ByteBuffer data = ByteBuffer.allocate(values.size() * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        values.forEach(data::putLong);
-        return Tensor.of(DType.INT64, new long[] {values.size()}, data.flip());
     }
 
     private static long[] longs(Tensor ids) {
